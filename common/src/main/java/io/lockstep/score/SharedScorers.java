@@ -1,0 +1,47 @@
+package io.lockstep.score;
+
+import io.lockstep.bundle.Bundle;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One {@link OnnxScorer} per model per JVM, shared by every task of a Spark executor or Flink task
+ * manager: ORT sessions are thread-safe and hold the model's weights in native memory once.
+ * Reference-counted so that the last task to release a model closes its session, never while
+ * another task still scores with it.
+ */
+public final class SharedScorers {
+  private static final Map<String, Entry> SCORERS = new HashMap<>();
+
+  private SharedScorers() {}
+
+  private static final class Entry {
+    final OnnxScorer scorer;
+    int refs;
+
+    Entry(OnnxScorer scorer) {
+      this.scorer = scorer;
+    }
+  }
+
+  public static synchronized OnnxScorer acquire(Bundle bundle, ScorerOptions options) {
+    String id = bundle.modelSha256() + "|" + options;
+    Entry e = SCORERS.get(id);
+    if (e == null) {
+      e = new Entry(OnnxScorer.open(bundle, options));
+      SCORERS.put(id, e);
+    }
+    e.refs++;
+    return e.scorer;
+  }
+
+  public static synchronized void release(OnnxScorer scorer) {
+    SCORERS.entrySet().removeIf(en -> {
+      if (en.getValue().scorer == scorer && --en.getValue().refs == 0) {
+        scorer.close();
+        return true;
+      }
+      return false;
+    });
+  }
+}
