@@ -21,14 +21,29 @@ public final class WindowSet {
   private final int timeIndex;
   private final boolean timeMicros;
   private final long horizon;
+  private final String keyField;
+  private final String timeField;
 
-  private WindowSet(WindowDef[] windows, int[] ofIndex, int keyIndex, int timeIndex, boolean timeMicros, long horizon) {
+  private WindowSet(WindowDef[] windows, int[] ofIndex, int keyIndex, int timeIndex, boolean timeMicros, long horizon,
+                    String keyField, String timeField) {
     this.windows = windows;
     this.ofIndex = ofIndex;
     this.keyIndex = keyIndex;
     this.timeIndex = timeIndex;
     this.timeMicros = timeMicros;
     this.horizon = horizon;
+    this.keyField = keyField;
+    this.timeField = timeField;
+  }
+
+  /** The spec's key field name (null without one). */
+  public String keyField() {
+    return keyField;
+  }
+
+  /** The spec's time field name (null without one). */
+  public String timeField() {
+    return timeField;
   }
 
   /** Compiles the spec's window features; works (with none) for specs without windows too. */
@@ -48,7 +63,7 @@ public final class WindowSet {
       time = f.pos();
       micros = FieldType.of(f.schema()).micros();
     }
-    return new WindowSet(windows, of, key, time, micros, spec.longestWindowMillis());
+    return new WindowSet(windows, of, key, time, micros, spec.longestWindowMillis(), spec.key(), spec.time());
   }
 
   public int size() {

@@ -1,0 +1,56 @@
+package io.lockstep.batch.cli;
+
+import io.lockstep.batch.io.DeadLetterWriter;
+import io.lockstep.batch.io.FileFormat;
+import io.lockstep.batch.local.RunSummary;
+import io.lockstep.batch.local.ScoreOptions;
+import io.lockstep.batch.local.SingleNodeRunner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lockstep score}: level 1, one file in, predictions and dead letters out. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+    description = "Score a .csv, .jsonl, .parquet or .avro file with a bundle, on this machine (no Spark or Flink).")
+final class ScoreCommand implements Callable<Integer> {
+
+  @Option(names = "--bundle", required = true, description = "Bundle directory or .zip.")
+  Path bundle;
+
+  @Option(names = "--input", required = true, description = "Input file (.csv, .jsonl, .parquet, .avro).")
+  Path input;
+
+  @Option(names = "--output", required = true, description = "Output file; dead letters go to <output>.deadletter.jsonl.")
+  Path output;
+
+  @Option(names = "--keep", split = ",", description = "Input fields copied to every prediction, in order.")
+  List<String> keep = new ArrayList<>();
+
+  @Option(names = "--batch-size", defaultValue = "" + ScoreOptions.DEFAULT_BATCH_SIZE,
+      description = "Rows per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--threads", defaultValue = "1", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--input-format", description = "csv, jsonl, parquet or avro (default: by extension).")
+  String inputFormat;
+
+  @Option(names = "--output-format", description = "csv, jsonl, parquet or avro (default: by extension).")
+  String outputFormat;
+
+  @Override
+  public Integer call() throws Exception {
+    ScoreOptions options = new ScoreOptions(bundle, input, output, keep, batchSize,
+        inputFormat == null ? FileFormat.of(input.toString()) : FileFormat.named(inputFormat),
+        outputFormat == null ? FileFormat.of(output.toString()) : FileFormat.named(outputFormat), threads);
+    RunSummary summary = new SingleNodeRunner(options, System.err).run();
+    System.out.println("lockstep score: " + summary.line());
+    System.out.println("predictions: " + output + (summary.dead() > 0
+        ? ", dead letters: " + DeadLetterWriter.pathFor(output) : ""));
+    return 0;
+  }
+}

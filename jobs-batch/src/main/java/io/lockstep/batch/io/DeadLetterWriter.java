@@ -1,0 +1,51 @@
+package io.lockstep.batch.io;
+
+import io.lockstep.deadletter.DeadLetter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Dead letters as JSON lines at {@code <output>.deadletter.jsonl}. The file is created lazily but
+ * always exists after {@link #close()} (empty when nothing was rejected), so a script can rely on it.
+ */
+public final class DeadLetterWriter implements AutoCloseable {
+  private final Path path;
+  private BufferedWriter out;
+  private long count;
+
+  public DeadLetterWriter(Path path) {
+    this.path = path;
+  }
+
+  public static Path pathFor(Path output) {
+    return output.resolveSibling(output.getFileName() + ".deadletter.jsonl");
+  }
+
+  public void write(DeadLetter dl) throws IOException {
+    if (out == null) {
+      out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+    }
+    out.write(dl.toJson());
+    out.write('\n');
+    count++;
+  }
+
+  public long count() {
+    return count;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (out == null) {
+      out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+    }
+    out.close();
+  }
+}

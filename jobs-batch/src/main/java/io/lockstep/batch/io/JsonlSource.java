@@ -1,0 +1,68 @@
+package io.lockstep.batch.io;
+
+import io.lockstep.avro.Decoded;
+import io.lockstep.avro.JsonRecordDecoder;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.avro.Schema;
+
+/** JSON lines: one object per line; blank lines are skipped. Lines are read as bytes so invalid UTF-8 is caught. */
+public final class JsonlSource implements RecordSource {
+  private final InputStream in;
+  private final JsonRecordDecoder decoder;
+  private final String name;
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+  private int lineNo;
+
+  public JsonlSource(InputStream in, String name, Schema schema, List<String> extras) {
+    this.in = new BufferedInputStream(in, 1 << 16);
+    this.name = name;
+    this.decoder = new JsonRecordDecoder(schema, extras);
+  }
+
+  @Override
+  public RawRecord next() throws IOException {
+    while (true) {
+      line.reset();
+      int c;
+      boolean any = false;
+      while ((c = in.read()) >= 0 && c != '\n') {
+        line.write(c);
+        any = true;
+      }
+      if (c < 0 && !any) {
+        return null;
+      }
+      lineNo++;
+      byte[] bytes = line.toByteArray();
+      int n = bytes.length;
+      if (n > 0 && bytes[n - 1] == '\r') {
+        n--;
+      }
+      if (isBlank(bytes, n)) {
+        continue;
+      }
+      byte[] body = n == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, n);
+      Decoded d = decoder.decode(body);
+      return new RawRecord(d, name + ":" + lineNo, new String(body, StandardCharsets.UTF_8), null);
+    }
+  }
+
+  private static boolean isBlank(byte[] b, int n) {
+    for (int i = 0; i < n; i++) {
+      if (b[i] != ' ' && b[i] != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

@@ -1,0 +1,194 @@
+package io.lockstep.batch.local;
+
+import io.lockstep.avro.Decoded;
+import io.lockstep.batch.io.DeadLetterWriter;
+import io.lockstep.batch.io.RawRecord;
+import io.lockstep.batch.io.RecordSource;
+import io.lockstep.batch.io.RecordSources;
+import io.lockstep.batch.io.RecordWriter;
+import io.lockstep.batch.io.RecordWriters;
+import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.BundleLoader;
+import io.lockstep.deadletter.DeadLetter;
+import io.lockstep.deadletter.Reason;
+import io.lockstep.features.FeaturePipeline;
+import io.lockstep.features.FieldAccessor;
+import io.lockstep.score.BatchScorer;
+import io.lockstep.score.OnnxScorer;
+import io.lockstep.score.PredictionBuilder;
+import io.lockstep.score.ScorerOptions;
+import io.lockstep.score.ScoringBuffer;
+import io.lockstep.window.KeyWindowState;
+import io.lockstep.window.WindowSet;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Level 1: scores a file on one machine with no engine started. Reads records, computes features
+ * and window aggregates with the {@code common} code, scores in batches and writes predictions in
+ * input order, dead letters to {@code <output>.deadletter.jsonl}.
+ *
+ * <p>With window features the input is first read whole: each key's events are aggregated in
+ * {@code (time, input order)} order, as DESIGN.md §3 requires, so an out-of-order line still sees
+ * only the events at or before its time. Inputs too large for memory belong on Spark.
+ */
+public final class SingleNodeRunner {
+  private final ScoreOptions options;
+  private final PrintStream progressOut;
+
+  public SingleNodeRunner(ScoreOptions options, PrintStream progressOut) {
+    this.options = options;
+    this.progressOut = progressOut;
+  }
+
+  public RunSummary run() throws IOException {
+    Bundle bundle = BundleLoader.load(options.bundle());
+    try (OnnxScorer scorer = OnnxScorer.open(bundle, new ScorerOptions(options.threads(), false))) {
+      return run(bundle, scorer);
+    }
+  }
+
+  /** Runs with an already open scorer (benchmarks reuse one). */
+  public RunSummary run(Bundle bundle, OnnxScorer scorer) throws IOException {
+    FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
+    WindowSet windows = WindowSet.compile(bundle.spec(), bundle.inputSchema());
+    List<String> extras = PredictionBuilder.extras(bundle, options.keep());
+    PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
+    Path output = options.output();
+    Counts counts = new Counts();
+    Progress progress = new Progress(progressOut);
+    try (RecordSource source = RecordSources.open(options.input(), options.inputFormat(), bundle.inputSchema(), extras);
+         RecordWriter writer = RecordWriters.open(output, options.outputFormat(), builder.schema());
+         DeadLetterWriter dead = new DeadLetterWriter(DeadLetterWriter.pathFor(output))) {
+      Files.writeString(schemaPath(output), builder.schema().toString(true));
+      BatchScorer batch = scorer.newBatch(options.batchSize());
+      ScoringBuffer<RawRecord> buffer = new ScoringBuffer<>(pipeline, batch);
+      ScoringBuffer.Sink<RawRecord> sink = new ScoringBuffer.Sink<>() {
+        @Override
+        public void scored(RawRecord r, BatchScorer b, int row) {
+          try {
+            writer.write(builder.build(r.decoded().record(), r.decoded().extras(), b, row, null, 0L));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          counts.scored++;
+        }
+
+        @Override
+        public void rejected(RawRecord r, String reason) {
+          deadLetter(dead, windows, r, reason, counts);
+        }
+      };
+      if (windows.isEmpty()) {
+        RawRecord r;
+        while ((r = source.next()) != null) {
+          counts.read++;
+          offer(r, null, windows, buffer, sink, dead, counts);
+          progress.tick(counts.read, counts.scored, counts.dead);
+        }
+      } else {
+        List<RawRecord> all = new ArrayList<>();
+        RawRecord r;
+        while ((r = source.next()) != null) {
+          all.add(r);
+        }
+        double[][] values = windowValues(all, windows);
+        for (int i = 0; i < all.size(); i++) {
+          counts.read++;
+          offer(all.get(i), values[i], windows, buffer, sink, dead, counts);
+          progress.tick(counts.read, counts.scored, counts.dead);
+        }
+      }
+      buffer.flush(sink);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    progress.done();
+    return new RunSummary(counts.read, counts.scored, counts.dead, counts.byReason, progress.seconds());
+  }
+
+  private static void offer(RawRecord r, double[] windowValues, WindowSet windows, ScoringBuffer<RawRecord> buffer,
+                            ScoringBuffer.Sink<RawRecord> sink, DeadLetterWriter dead, Counts counts) {
+    Decoded d = r.decoded();
+    if (!d.isOk()) {
+      deadLetter(dead, windows, r, d.reason(), counts);
+      return;
+    }
+    if (!windows.isEmpty() && windowValues == null) {
+      FieldAccessor acc = FieldAccessor.of(d.record());
+      String missing = Reason.missing(windows.key(acc) == null ? windows.keyField() : windows.timeField());
+      deadLetter(dead, windows, r, missing, counts);
+      return;
+    }
+    buffer.offer(FieldAccessor.of(d.record()), windowValues, r, sink);
+  }
+
+  /**
+   * Window aggregates per record, computed in {@code (time, input order)} order per key. Records
+   * that failed to decode or lack key or time get null (they never enter the state).
+   */
+  static double[][] windowValues(List<RawRecord> all, WindowSet windows) {
+    int n = all.size();
+    double[][] values = new double[n][];
+    List<Integer> order = new ArrayList<>();
+    long[] times = new long[n];
+    String[] keys = new String[n];
+    for (int i = 0; i < n; i++) {
+      Decoded d = all.get(i).decoded();
+      if (!d.isOk()) {
+        continue;
+      }
+      FieldAccessor acc = FieldAccessor.of(d.record());
+      String key = windows.key(acc);
+      Long time = windows.timeMillis(acc);
+      if (key == null || time == null) {
+        continue;
+      }
+      keys[i] = key;
+      times[i] = time;
+      order.add(i);
+    }
+    order.sort((a, b) -> times[a] != times[b] ? Long.compare(times[a], times[b]) : Integer.compare(a, b));
+    Map<String, KeyWindowState> states = new HashMap<>();
+    for (int i : order) {
+      KeyWindowState state = states.computeIfAbsent(keys[i], k -> windows.newState());
+      values[i] = new double[windows.size()];
+      windows.observe(state, times[i], FieldAccessor.of(all.get(i).decoded().record()), values[i]);
+    }
+    return values;
+  }
+
+  private static void deadLetter(DeadLetterWriter dead, WindowSet windows, RawRecord r, String reason, Counts counts) {
+    String key = r.decoded().isOk() ? windows.key(FieldAccessor.of(r.decoded().record())) : null;
+    DeadLetter dl = r.bytes() != null
+        ? DeadLetter.ofBytes(reason, DeadLetter.Level.SINGLE_NODE, r.source(), key, r.bytes())
+        : DeadLetter.ofText(reason, DeadLetter.Level.SINGLE_NODE, r.source(), key, r.text());
+    try {
+      dead.write(dl);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    counts.dead++;
+    counts.byReason.merge(dl.reasonPrefix(), 1L, Long::sum);
+  }
+
+  /** {@code _schema.avsc} next to the output file. */
+  public static Path schemaPath(Path output) {
+    Path parent = output.toAbsolutePath().getParent();
+    return parent.resolve("_schema.avsc");
+  }
+
+  private static final class Counts {
+    long read;
+    long scored;
+    long dead;
+    final Map<String, Long> byReason = new HashMap<>();
+  }
+}
