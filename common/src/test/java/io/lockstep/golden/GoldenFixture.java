@@ -134,13 +134,13 @@ public final class GoldenFixture {
     if (root != null) {
       return root;
     }
-    URL url = GoldenFixture.class.getClassLoader().getResource("golden/README.md");
+    URL url = GoldenFixture.class.getClassLoader().getResource("golden/lr/input.csv");
     if (url == null) {
       throw new IllegalStateException("golden fixtures not on the classpath: depend on lockstep-common's test-jar");
     }
     try {
       if (url.getProtocol().equals("file")) {
-        root = Paths.get(url.toURI()).getParent();
+        root = Paths.get(url.toURI()).getParent().getParent();
       } else {
         root = extract(((JarURLConnection) url.openConnection()).getJarFile());
       }
