@@ -44,7 +44,6 @@ import io
 import json
 import math
 import re
-import sys
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -612,13 +611,15 @@ def onnx_forest(rf, F, input_name, name):
             a["nodes_truenodeids"].append(0 if leaf else int(tr.children_left[i]))
             a["nodes_falsenodeids"].append(0 if leaf else int(tr.children_right[i]))
             if leaf:
+                # The binary convention of skl2onnx, which both ONNX Runtime and onnx.reference
+                # read as "binary": every leaf votes for class id 0 only, with P(class 1) / n_trees;
+                # the output is [1 - s, s] and the label is 1 when s > 0.5. (Weights for both class
+                # ids make ORT label every row 1: with two classes it labels by "score1 > 0".)
                 v = tr.value[i][0]
-                frac = v / v.sum()
-                for c in range(2):  # a weight for both classes: not ORT's "binary" special case
-                    a["class_treeids"].append(t)
-                    a["class_nodeids"].append(i)
-                    a["class_ids"].append(c)
-                    a["class_weights"].append(float(frac[c]) / n_trees)
+                a["class_treeids"].append(t)
+                a["class_nodeids"].append(i)
+                a["class_ids"].append(0)
+                a["class_weights"].append(float(v[1] / v.sum()) / n_trees)
     tree = helper.make_node("TreeEnsembleClassifier", [input_name], ["output_label", "probabilities"],
                             domain="ai.onnx.ml", classlabels_int64s=[0, 1], post_transform="NONE", **a)
     zipmap = helper.make_node("ZipMap", ["probabilities"], ["output_probability"],
@@ -645,8 +646,9 @@ def _mini_tree(node, X):
     for t, i, c, w in zip(at["class_treeids"], at["class_nodeids"], at["class_ids"], at["class_weights"]):
         leaf_w.setdefault((t, i), []).append((c, w))
     labels = at["classlabels_int64s"]
+    assert len(labels) == 2 and set(at["class_ids"]) == {0}  # the binary case, as ORT reads it
     trees = sorted(set(at["nodes_treeids"]))
-    scores = np.zeros((X.shape[0], len(labels)), dtype=np.float32)
+    scores = np.zeros((X.shape[0], 2), dtype=np.float32)
     for r in range(X.shape[0]):
         for t in trees:
             i = 0
@@ -661,7 +663,9 @@ def _mini_tree(node, X):
             for c, w in leaf_w[t, i]:
                 scores[r, c] += np.float32(w)
     assert at["post_transform"] == b"NONE"
-    return np.array([labels[k] for k in np.argmax(scores, axis=1)], dtype=np.int64), scores
+    s = scores[:, 0].copy()
+    probs = np.stack([np.float32(1) - s, s], axis=1)
+    return np.array([labels[1] if x > np.float32(0.5) else labels[0] for x in s], dtype=np.int64), probs
 
 
 def mini_run(model, feeds):

@@ -28,6 +28,7 @@ import java.util.Set;
  * {@link BatchScorer}, which owns the (non-shared) direct input buffer.
  */
 public final class OnnxScorer implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OnnxScorer.class);
   private final OrtEnvironment env;
   private final OrtSession session;
   private final String inputName;
@@ -54,7 +55,35 @@ public final class OnnxScorer implements AutoCloseable {
   /** Opens and checks the bundle's model. */
   public static OnnxScorer open(Bundle bundle, ScorerOptions options) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OrtSession session;
+    byte[] model = bundle.modelBytes();
+    Map<String, ZipMapBypass.ZipMap> zipMaps = Map.of();
+    OrtSession session = null;
+    try {
+      ZipMapBypass.Rewritten rewritten = ZipMapBypass.rewrite(model);
+      if (!rewritten.zipMaps().isEmpty()) {
+        session = createSession(env, rewritten.model(), options);
+        zipMaps = rewritten.zipMaps();
+      }
+    } catch (OrtException | RuntimeException e) {
+      LOG.info("{}: reading ZipMap outputs as maps ({})", bundle.modelPath(), e.getMessage());
+      zipMaps = Map.of();
+    }
+    try {
+      if (session == null) {
+        session = createSession(env, model, options);
+      }
+    } catch (OrtException e) {
+      throw new BundleException(bundle.modelPath() + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+    }
+    try {
+      return check(env, session, bundle, zipMaps);
+    } catch (RuntimeException e) {
+      closeQuietly(session);
+      throw e;
+    }
+  }
+
+  private static OrtSession createSession(OrtEnvironment env, byte[] model, ScorerOptions options) throws OrtException {
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setIntraOpNumThreads(options.intraOpThreads());
       so.setInterOpNumThreads(1);
@@ -62,19 +91,12 @@ public final class OnnxScorer implements AutoCloseable {
       if (options.cuda()) {
         so.addCUDA();
       }
-      session = env.createSession(bundle.modelBytes(), so);
-    } catch (OrtException e) {
-      throw new BundleException(bundle.modelPath() + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
-    }
-    try {
-      return check(env, session, bundle);
-    } catch (RuntimeException e) {
-      closeQuietly(session);
-      throw e;
+      return env.createSession(model, so);
     }
   }
 
-  private static OnnxScorer check(OrtEnvironment env, OrtSession session, Bundle bundle) {
+  private static OnnxScorer check(OrtEnvironment env, OrtSession session, Bundle bundle,
+                                  Map<String, ZipMapBypass.ZipMap> zipMaps) {
     String model = bundle.dir().getFileName() + "/model.onnx";
     int width = bundle.spec().width();
     String inputName = bundle.spec().model().input();
@@ -109,16 +131,29 @@ public final class OnnxScorer implements AutoCloseable {
     int fixedBatch = shape[0] > 0 ? (int) shape[0] : 0;
     List<PredictionField> fields = new ArrayList<>();
     for (Map.Entry<String, OutputRef> e : bundle.spec().model().outputs().entrySet()) {
-      fields.add(resolve(e.getKey(), e.getValue(), outputs, model));
+      fields.add(resolve(e.getKey(), e.getValue(), outputs, model, zipMaps));
     }
     return new OnnxScorer(env, session, inputName, width, fixedBatch, fields, bundle.id());
   }
 
-  private static PredictionField resolve(String name, OutputRef ref, Map<String, NodeInfo> outputs, String model) {
+  private static PredictionField resolve(String name, OutputRef ref, Map<String, NodeInfo> outputs, String model,
+                                         Map<String, ZipMapBypass.ZipMap> zipMaps) {
     String at = "features.yaml model.outputs." + name;
     NodeInfo node = outputs.get(ref.output());
     if (node == null) {
-      throw new BundleException(at + " names output '" + ref.output() + "' but " + model + " has outputs " + outputs.keySet());
+      java.util.Set<String> names = new java.util.LinkedHashSet<>(outputs.keySet());
+      zipMaps.values().forEach(z -> names.remove(z.input()));
+      throw new BundleException(at + " names output '" + ref.output() + "' but " + model + " has outputs " + names);
+    }
+    ZipMapBypass.ZipMap zipMap = zipMaps.get(ref.output());
+    if (zipMap != null && ref.hasIndex() && outputs.get(zipMap.input()) != null
+        && outputs.get(zipMap.input()).getInfo() instanceof TensorInfo ti && ti.type == OnnxJavaType.FLOAT) {
+      int column = zipMap.labels().indexOf(ref.index());
+      if (column < 0) {
+        throw new BundleException(at + ".index is class label '" + ref.index() + "' but ZipMap output '" + ref.output()
+            + "' has labels " + zipMap.labels());
+      }
+      return new PredictionField(name, zipMap.input(), PredictionField.Source.TENSOR, PredictionField.Type.FLOAT, column, ref.index());
     }
     if (node.getInfo() instanceof TensorInfo ti) {
       PredictionField.Type type = switch (ti.type) {

@@ -1,14 +1,61 @@
 package io.lockstep.batch.cli;
 
+import io.lockstep.batch.bench.EndToEndBench;
+import io.lockstep.batch.bench.ScorerBench;
+import io.lockstep.bundle.BundleLoader;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder replaced by the benchmark command. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (see docs/performance.md).")
+/**
+ * {@code lockstep bench}: prints, in one run, our scorer over bare ONNX Runtime per model and batch
+ * size, and single-node end to end over a no-op read → write. See docs/performance.md.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark the scorer against bare ONNX Runtime, and end-to-end scoring against a no-op read->write.")
 final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--fixtures", split = ",", defaultValue = "lr,trees,mlp",
+      description = "Golden fixtures to benchmark (default: ${DEFAULT-VALUE}).")
+  List<String> fixtures;
+
+  @Option(names = "--golden", defaultValue = "common/src/test/resources/golden",
+      description = "Directory of golden fixtures (default: ${DEFAULT-VALUE}).")
+  Path golden;
+
+  @Option(names = "--batches", split = ",", defaultValue = "1,64,512,4096") int[] batches;
+
+  @Option(names = "--seconds", defaultValue = "1.0", description = "Seconds per measurement round.") double seconds;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds; the median is reported.") int rounds;
+
+  @Option(names = "--rows", defaultValue = "1000000", description = "Rows of the end-to-end Parquet input.") int rows;
+
+  @Option(names = "--e2e-runs", defaultValue = "2") int e2eRuns;
+
+  @Option(names = "--e2e-fixture", defaultValue = "lr") String e2eFixture;
+
+  @Option(names = "--skip-scorer") boolean skipScorer;
+
+  @Option(names = "--skip-e2e") boolean skipE2e;
+
+  @Option(names = "--work-dir", defaultValue = "target/bench") Path workDir;
+
   @Override
-  public Integer call() {
-    System.out.println("bench: not built yet");
+  public Integer call() throws Exception {
+    System.out.printf("lockstep bench: %d cores, java %s, ORT intra-op threads 1%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    if (!skipScorer) {
+      ScorerBench bench = new ScorerBench(seconds, rounds, System.out);
+      for (String f : fixtures) {
+        bench.run(f, BundleLoader.load(golden.resolve(f).resolve("bundle")), batches);
+      }
+    }
+    if (!skipE2e) {
+      new EndToEndBench(System.out).run(BundleLoader.load(golden.resolve(e2eFixture).resolve("bundle")), rows, e2eRuns, workDir, 512);
+    }
     return 0;
   }
 }
