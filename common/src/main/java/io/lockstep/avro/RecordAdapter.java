@@ -79,6 +79,10 @@ public final class RecordAdapter {
   private static Object promote(Object v, Schema type) {
     switch (type.getType()) {
       case INT:
+        // files written by pandas/Spark often store an Avro int column as int64: accept values that fit
+        if (v instanceof Long l) {
+          return l == (int) (long) l ? (Object) (int) (long) l : null;
+        }
         return v instanceof Integer ? v : null;
       case LONG:
         return v instanceof Integer || v instanceof Long ? ((Number) v).longValue() : null;

@@ -43,6 +43,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--work-dir", defaultValue = "target/bench") Path workDir;
 
+  @Option(names = "--windows", description = "Also print window state bytes per key for each aggregator.") boolean windows;
+
   @Override
   public Integer call() throws Exception {
     System.out.printf("lockstep bench: %d cores, java %s, ORT intra-op threads 1%n",
@@ -52,6 +54,9 @@ final class BenchCommand implements Callable<Integer> {
       for (String f : fixtures) {
         bench.run(f, BundleLoader.load(golden.resolve(f).resolve("bundle")), batches);
       }
+    }
+    if (windows) {
+      io.lockstep.batch.bench.WindowStateBench.run(System.out, 10_000, "1h");
     }
     if (!skipE2e) {
       new EndToEndBench(System.out).run(BundleLoader.load(golden.resolve(e2eFixture).resolve("bundle")), rows, e2eRuns, workDir, 512);
