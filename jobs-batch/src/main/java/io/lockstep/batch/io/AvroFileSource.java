@@ -7,10 +7,7 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
 /**
  * Avro container files, read with their own schema and adapted to the input schema by field name.
@@ -19,10 +16,9 @@ import org.apache.avro.io.EncoderFactory;
 public final class AvroFileSource implements RecordSource {
   private final DataFileReader<GenericRecord> reader;
   private final RecordAdapter adapter;
-  private final GenericDatumWriter<GenericRecord> writer;
   private final String name;
   private long index;
-  private BinaryEncoder encoder;
+  private final OriginalBytes original = new OriginalBytes();
 
   public AvroFileSource(File file, Schema schema, List<String> extras) throws IOException {
     this.reader = new DataFileReader<>(file, new GenericDatumReader<>());
@@ -33,7 +29,6 @@ public final class AvroFileSource implements RecordSource {
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(name + ": lacks required field(s) " + missing + " of input.avsc");
     }
-    this.writer = new GenericDatumWriter<>(fileSchema);
   }
 
   @Override
@@ -44,14 +39,7 @@ public final class AvroFileSource implements RecordSource {
     GenericRecord r = reader.next();
     index++;
     var d = adapter.adapt(r);
-    byte[] bytes = null;
-    if (!d.isOk()) {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-      writer.write(r, encoder);
-      encoder.flush();
-      bytes = out.toByteArray();
-    }
+    byte[] bytes = d.isOk() ? null : original.of(r);
     return new RawRecord(d, name + ":" + index, null, bytes);
   }
 

@@ -6,10 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.LocalInputFile;
@@ -23,7 +20,7 @@ public final class ParquetSource implements RecordSource {
   private RecordAdapter adapter;
   private Schema fileSchema;
   private long index;
-  private BinaryEncoder encoder;
+  private final OriginalBytes original = new OriginalBytes();
 
   public ParquetSource(Path file, Schema schema, List<String> extras) throws IOException {
     this.reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file)).withDataModel(GenericData.get()).build();
@@ -48,14 +45,7 @@ public final class ParquetSource implements RecordSource {
       }
     }
     var d = adapter.adapt(r);
-    byte[] bytes = null;
-    if (!d.isOk()) {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-      new GenericDatumWriter<GenericRecord>(fileSchema).write(r, encoder);
-      encoder.flush();
-      bytes = out.toByteArray();
-    }
+    byte[] bytes = d.isOk() ? null : original.of(r);
     return new RawRecord(d, name + ":" + index, null, bytes);
   }
 
