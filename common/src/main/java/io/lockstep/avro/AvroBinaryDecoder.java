@@ -73,7 +73,8 @@ public final class AvroBinaryDecoder {
       } catch (EOFException e) {
         return Decoded.failed(Reason.decode(Reason.RECORD));
       } catch (IOException | RuntimeException e) {
-        return Decoded.failed(Reason.decode(f.name()));
+        // Binary cannot be resynchronised after a bad field: only the fields before it are known.
+        return Decoded.failed(Reason.decode(f.name()), r);
       }
     }
     try {

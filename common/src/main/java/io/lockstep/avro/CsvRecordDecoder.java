@@ -69,6 +69,7 @@ public final class CsvRecordDecoder {
       return Decoded.failed(Reason.decode(Reason.RECORD));
     }
     GenericData.Record r = new GenericData.Record(schema);
+    String failure = null;
     for (Schema.Field f : schema.getFields()) {
       int i = f.pos();
       String text = columnOfField[i] < 0 ? null : cells.get(columnOfField[i]);
@@ -77,16 +78,20 @@ public final class CsvRecordDecoder {
           r.put(i, GenericData.get().getDefaultValue(f));
           continue;
         }
-        if (!nullable[i]) {
-          return Decoded.failed(Reason.schema(f.name()));
+        if (!nullable[i] && failure == null) {
+          failure = Reason.schema(f.name());
         }
         continue;
       }
       try {
         r.put(i, TextValues.parse(text, types[i], f.name()));
       } catch (TextValues.BadValue e) {
-        return Decoded.failed(e.getMessage());
+        // Keep reading: the first failure is the reason, the rest may still yield the key.
+        failure = failure == null ? e.getMessage() : failure;
       }
+    }
+    if (failure != null) {
+      return Decoded.failed(failure, r);
     }
     String[] extras = new String[extraColumns.length];
     for (int i = 0; i < extras.length; i++) {

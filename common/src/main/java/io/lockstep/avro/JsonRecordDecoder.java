@@ -58,6 +58,7 @@ public final class JsonRecordDecoder {
       return Decoded.failed(Reason.decode(Reason.RECORD));
     }
     GenericData.Record r = new GenericData.Record(schema);
+    String failure = null;
     for (Schema.Field f : schema.getFields()) {
       int i = f.pos();
       JsonNode v = node.get(f.name());
@@ -66,16 +67,21 @@ public final class JsonRecordDecoder {
           r.put(i, GenericData.get().getDefaultValue(f));
           continue;
         }
-        if (!nullable[i]) {
-          return Decoded.failed(Reason.schema(f.name()));
+        if (!nullable[i] && failure == null) {
+          failure = Reason.schema(f.name());
         }
         continue;
       }
       Object value = value(v, types[i]);
       if (value == null) {
-        return Decoded.failed(Reason.decode(f.name()));
+        // Keep reading: the first failure is the reason, the rest may still yield the key.
+        failure = failure == null ? Reason.decode(f.name()) : failure;
+        continue;
       }
       r.put(i, value);
+    }
+    if (failure != null) {
+      return Decoded.failed(failure, r);
     }
     String[] extra = new String[extras.size()];
     for (int i = 0; i < extra.length; i++) {

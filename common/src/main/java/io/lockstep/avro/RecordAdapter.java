@@ -49,6 +49,7 @@ public final class RecordAdapter {
 
   public Decoded adapt(GenericRecord rec) {
     GenericData.Record r = new GenericData.Record(input);
+    String failure = null;
     for (Schema.Field f : input.getFields()) {
       int i = f.pos();
       Object v = filePos[i] < 0 ? null : rec.get(filePos[i]);
@@ -57,16 +58,21 @@ public final class RecordAdapter {
           r.put(i, GenericData.get().getDefaultValue(f));
           continue;
         }
-        if (!nullable[i]) {
-          return Decoded.failed(Reason.schema(f.name()));
+        if (!nullable[i] && failure == null) {
+          failure = Reason.schema(f.name());
         }
         continue;
       }
       Object converted = promote(v, types[i]);
       if (converted == null) {
-        return Decoded.failed(Reason.decode(f.name()));
+        // Keep reading: the first failure is the reason, the rest may still yield the key.
+        failure = failure == null ? Reason.decode(f.name()) : failure;
+        continue;
       }
       r.put(i, converted);
+    }
+    if (failure != null) {
+      return Decoded.failed(failure, r);
     }
     String[] extras = new String[extraPos.length];
     for (int i = 0; i < extras.length; i++) {

@@ -68,6 +68,26 @@ class DecodersTest {
   }
 
   @Test
+  void csvFailureKeepsFirstReasonAndTheFieldsThatCouldBeRead() {
+    Decoded d = csv("hi", "maybe", "1.5", "-2e3", "12345678901", "x7", "u1", "e");
+    assertThat(d.isOk()).isFalse();
+    assertThat(d.reason()).isEqualTo("decode:n");
+    assertThat(d.record()).isNull();
+    assertThat(d.readable().get("id")).isEqualTo("u1");
+    assertThat(d.readable().get("s")).isEqualTo("hi");
+    assertThat(d.readable().get("n")).isNull();
+  }
+
+  @Test
+  void jsonFailureKeepsTheFieldsThatCouldBeRead() {
+    Decoded d = new JsonRecordDecoder(SCHEMA, List.of())
+        .decode("{\"id\":\"u9\",\"n\":\"30\",\"s\":\"later\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(d.reason()).isEqualTo("decode:n");
+    assertThat(d.readable().get("id")).isEqualTo("u9");
+    assertThat(d.readable().get("s")).isEqualTo("later");
+  }
+
+  @Test
   void csvReadsNanAndInfinityInFloatingFields() {
     Decoded d = csv(null, null, "-Infinity", "NaN", null, "1", "u", null);
     assertThat((Double) d.record().get("x")).isNaN();

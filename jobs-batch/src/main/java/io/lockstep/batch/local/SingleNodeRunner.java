@@ -166,7 +166,8 @@ public final class SingleNodeRunner {
   }
 
   private static void deadLetter(DeadLetterWriter dead, WindowSet windows, RawRecord r, String reason, Counts counts) {
-    String key = r.decoded().isOk() ? windows.key(FieldAccessor.of(r.decoded().record())) : null;
+    var readable = r.decoded().readable();
+    String key = readable == null ? null : windows.key(FieldAccessor.of(readable));
     DeadLetter dl = r.bytes() != null
         ? DeadLetter.ofBytes(reason, DeadLetter.Level.SINGLE_NODE, r.source(), key, r.bytes())
         : DeadLetter.ofText(reason, DeadLetter.Level.SINGLE_NODE, r.source(), key, r.text());

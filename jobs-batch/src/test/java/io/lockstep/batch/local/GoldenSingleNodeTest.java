@@ -70,8 +70,8 @@ class GoldenSingleNodeTest {
       String reason = pipeline.extract(FieldAccessor.of(r.decoded().record()), windowValues[i], row, 0);
       assertThat(reason).as("line %d", line).isNull();
       for (int c = 0; c < row.length; c++) {
-        assertThat(Math.abs(row[c] - e.features()[c])).as("line %d feature column %d (%s)", line, c, pipeline.columnNames().get(c))
-            .isLessThanOrEqualTo(Math.ulp(e.features()[c]));
+        assertThat(Float.floatToIntBits(row[c])).as("line %d feature column %d (%s): %s vs %s", line, c,
+            pipeline.columnNames().get(c), row[c], e.features()[c]).isEqualTo(Float.floatToIntBits(e.features()[c]));
       }
       checked++;
     }
@@ -98,6 +98,33 @@ class GoldenSingleNodeTest {
     }
     assertThat(deadLetters(DeadLetterWriter.pathFor(out), "input.csv")).isEqualTo(expectedDead);
     assertThat(Files.readString(SingleNodeRunner.schemaPath(out))).contains("\"model\"");
+  }
+
+  /** DESIGN.md §4: a dead letter names its key whenever the key field itself could be read. */
+  @org.junit.jupiter.api.Test
+  void deadLetterCarriesTheKeyWhenOnlyAnotherFieldIsUnreadable() throws IOException {
+    GoldenFixture fx = GoldenFixture.of("lr");
+    List<String> lines = Files.readAllLines(fx.inputCsv());
+    String header = lines.get(0);
+    String good = lines.get(1);
+    String[] cells = good.split(",", -1);
+    cells[2] = "abc";                                   // monthly_charges: a double
+    String badValue = String.join(",", cells);
+    String[] late = good.split(",", -1);
+    late[0] = "K-late";
+    late[9] = "maybe";                                  // paperless_billing, after the key
+    Path in = tmp.resolve("bad.csv");
+    Files.writeString(in, header + "\n" + badValue + "\n" + String.join(",", late) + "\n" + "garbage\n");
+    Path out = tmp.resolve("bad-out.csv");
+    RunSummary s = new SingleNodeRunner(ScoreOptions.of(fx.bundle(), in, out, List.of(), 64, 1), null).run();
+    assertThat(s.dead()).isEqualTo(3);
+    List<JsonNode> dead = readJsonl(DeadLetterWriter.pathFor(out));
+    assertThat(dead.get(0).get("reason").asText()).isEqualTo("decode:monthly_charges");
+    assertThat(dead.get(0).get("key").asText()).isEqualTo(cells[0]);
+    assertThat(dead.get(1).get("reason").asText()).isEqualTo("decode:paperless_billing");
+    assertThat(dead.get(1).get("key").asText()).isEqualTo("K-late");
+    assertThat(dead.get(2).get("reason").asText()).isEqualTo("decode:record");
+    assertThat(dead.get(2).has("key")).isFalse();
   }
 
   /** JSON lines, Parquet and Avro inputs made from the CSV's decodable rows score the same. */
