@@ -25,7 +25,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "Directory of golden fixtures (default: ${DEFAULT-VALUE}).")
   Path golden;
 
-  @Option(names = "--batches", split = ",", defaultValue = "1,64,512,4096") int[] batches;
+  @Option(names = "--batches", split = ",", defaultValue = "1,64,512,4096",
+      description = "Batch sizes of the scorer comparison (default: ${DEFAULT-VALUE}).") int[] batches;
 
   @Option(names = "--seconds", defaultValue = "1.0", description = "Seconds per measurement round.") double seconds;
 
@@ -33,15 +34,18 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--rows", defaultValue = "1000000", description = "Rows of the end-to-end Parquet input.") int rows;
 
-  @Option(names = "--e2e-runs", defaultValue = "2") int e2eRuns;
+  @Option(names = "--e2e-runs", defaultValue = "2", description = "Alternating end-to-end runs of each job (default: ${DEFAULT-VALUE}).")
+  int e2eRuns;
 
-  @Option(names = "--e2e-fixture", defaultValue = "lr") String e2eFixture;
+  @Option(names = "--e2e-fixture", defaultValue = "lr", description = "Golden fixture scored end to end (default: ${DEFAULT-VALUE}).")
+  String e2eFixture;
 
-  @Option(names = "--skip-scorer") boolean skipScorer;
+  @Option(names = "--skip-scorer", description = "Skip the scorer vs bare ONNX Runtime comparison.") boolean skipScorer;
 
-  @Option(names = "--skip-e2e") boolean skipE2e;
+  @Option(names = "--skip-e2e", description = "Skip the end-to-end vs no-op comparison.") boolean skipE2e;
 
-  @Option(names = "--work-dir", defaultValue = "target/bench") Path workDir;
+  @Option(names = "--work-dir", defaultValue = "target/bench", description = "Where the generated Parquet input goes (default: ${DEFAULT-VALUE}).")
+  Path workDir;
 
   @Option(names = "--windows", description = "Also print window state bytes per key for each aggregator.") boolean windows;
 
