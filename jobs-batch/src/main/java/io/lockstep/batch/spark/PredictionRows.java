@@ -82,7 +82,7 @@ final class PredictionRows {
       for (int i = 0; i < f.length; i++) {
         boxed[i] = f[i];
       }
-      v[passthrough.length + predictionCount + 2] = java.util.Arrays.asList(boxed);
+      v[passthrough.length + predictionCount + 2] = scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.asList(boxed));
     }
     return RowFactory.create(v);
   }
