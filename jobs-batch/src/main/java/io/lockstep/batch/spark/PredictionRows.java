@@ -55,7 +55,7 @@ final class PredictionRows {
   }
 
   StructType sparkSchema() {
-    StructType s = SparkTypes.struct(schema);
+    StructType s = SparkTypes.struct(schema, inlineDeadLetter);
     if (emitFeatures) {
       s = s.add(SOURCE, DataTypes.StringType, true).add(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true);
     }

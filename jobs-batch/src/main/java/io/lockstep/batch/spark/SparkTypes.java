@@ -17,10 +17,16 @@ import org.apache.spark.sql.types.StructType;
 public final class SparkTypes {
   private SparkTypes() {}
 
+  /** Every column nullable: input rows that failed to decode have nulls anywhere. */
   public static StructType struct(Schema record) {
+    return struct(record, true);
+  }
+
+  /** @param allNullable false: nullable only where the Avro field is a union with null */
+  public static StructType struct(Schema record, boolean allNullable) {
     List<StructField> fields = new ArrayList<>();
     for (Schema.Field f : record.getFields()) {
-      fields.add(DataTypes.createStructField(f.name(), type(f.schema()), true));
+      fields.add(DataTypes.createStructField(f.name(), type(f.schema()), allNullable || nullable(f.schema())));
     }
     return DataTypes.createStructType(fields);
   }
