@@ -1,0 +1,58 @@
+package io.lockstep.batch;
+
+import io.lockstep.batch.spark.SparkScoreJob;
+import io.lockstep.batch.spark.SparkScoreOptions;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+
+/**
+ * {@code spark-submit lockstep-jobs-batch.jar --bundle B --input I --output O}: parses the flags
+ * (DESIGN.md §5), starts the session and runs {@link SparkScoreJob}; nothing else. Prints the
+ * counts at the end; exits non-zero with a one-line cause when it could not run.
+ */
+public final class BatchScoreJob {
+  private BatchScoreJob() {}
+
+  public static void main(String[] args) {
+    SparkScoreOptions options;
+    try {
+      options = SparkScoreOptions.parse(args);
+    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+      System.err.println("lockstep spark: " + e.getMessage());
+      System.err.println(SparkScoreOptions.usage());
+      System.exit(2);
+      return;
+    }
+    if (options == null) {
+      System.out.println(SparkScoreOptions.usage());
+      return;
+    }
+    SparkSession spark = SparkSession.builder().appName("lockstep score " + options.input()).getOrCreate();
+    int exit = 0;
+    try {
+      SparkScoreJob.Result result = SparkScoreJob.run(spark, options);
+      System.out.println(result.line());
+      System.out.println("predictions: " + result.output() + ", dead letters: " + result.deadLetters());
+      if (!result.counts().balanced()) {
+        System.out.println("warning: scored + dead-lettered != read (a retried task counted twice?)");
+      }
+    } catch (RuntimeException e) {
+      System.err.println("lockstep spark: " + oneLine(e));
+      exit = 1;
+    } finally {
+      spark.stop();
+    }
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  private static String oneLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return msg.lines().findFirst().orElse(msg);
+  }
+}

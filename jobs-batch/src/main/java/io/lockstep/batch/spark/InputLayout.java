@@ -1,0 +1,125 @@
+package io.lockstep.batch.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The columns of decoded input rows, whatever the format they came from: the fields of
+ * {@code input.avsc} at their schema positions (so a {@link Row} is a
+ * {@link io.lockstep.features.FieldAccessor} as it is), then the {@code --keep} extras that are
+ * not schema fields (as text), then where the record came from and what became of it:
+ * <ul>
+ *   <li>{@code _ls_file}, {@code _ls_pos}: file path and 1-based line (text) or record number (binary);
+ *       together the input order that breaks ties of equal event times (DESIGN.md §3);</li>
+ *   <li>{@code _ls_reason}: the decode failure ({@code decode:}, {@code schema:}), null if it decoded;</li>
+ *   <li>{@code _ls_text} / {@code _ls_bytes}: the original line or record bytes for dead letters.</li>
+ * </ul>
+ */
+public final class InputLayout implements Serializable {
+  public static final String FILE = "_ls_file";
+  public static final String POS = "_ls_pos";
+  public static final String REASON = "_ls_reason";
+  public static final String TEXT = "_ls_text";
+  public static final String BYTES = "_ls_bytes";
+
+  private final String schemaJson;
+  private final List<String> extras;
+  private final int fieldCount;
+  private final boolean[] required;
+  private final String[] names;
+  private transient Schema schema;
+
+  public InputLayout(Schema input, List<String> extras) {
+    this.schemaJson = input.toString();
+    this.extras = List.copyOf(extras);
+    this.fieldCount = input.getFields().size();
+    this.required = new boolean[fieldCount];
+    this.names = new String[fieldCount];
+    for (Schema.Field f : input.getFields()) {
+      required[f.pos()] = !SparkTypes.nullable(f.schema());
+      names[f.pos()] = f.name();
+    }
+  }
+
+  public Schema schema() {
+    if (schema == null) {
+      schema = new Schema.Parser().parse(schemaJson);
+    }
+    return schema;
+  }
+
+  public List<String> extras() {
+    return extras;
+  }
+
+  public int fieldCount() {
+    return fieldCount;
+  }
+
+  public int extraIndex(int extra) {
+    return fieldCount + extra;
+  }
+
+  public int fileIndex() {
+    return fieldCount + extras.size();
+  }
+
+  public int posIndex() {
+    return fileIndex() + 1;
+  }
+
+  public int reasonIndex() {
+    return fileIndex() + 2;
+  }
+
+  public int textIndex() {
+    return fileIndex() + 3;
+  }
+
+  public int bytesIndex() {
+    return fileIndex() + 4;
+  }
+
+  public StructType sparkSchema() {
+    List<StructField> fields = new ArrayList<>(List.of(SparkTypes.struct(schema()).fields()));
+    for (String e : extras) {
+      fields.add(DataTypes.createStructField(e, DataTypes.StringType, true));
+    }
+    fields.add(DataTypes.createStructField(FILE, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(POS, DataTypes.LongType, true));
+    fields.add(DataTypes.createStructField(REASON, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(TEXT, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(BYTES, DataTypes.BinaryType, true));
+    return DataTypes.createStructType(fields);
+  }
+
+  /**
+   * The decode failure of a row: its {@code _ls_reason}, or {@code schema:<field>} for a null in a
+   * field {@code input.avsc} requires (rows from Spark's own readers are not checked otherwise).
+   */
+  public String decodeFailure(Row row) {
+    String reason = row.getString(reasonIndex());
+    if (reason != null) {
+      return reason;
+    }
+    for (int i = 0; i < fieldCount; i++) {
+      if (required[i] && row.isNullAt(i)) {
+        return io.lockstep.deadletter.Reason.schema(names[i]);
+      }
+    }
+    return null;
+  }
+
+  /** {@code file:position} with the file's name only, as the single-node runner writes it. */
+  public String source(Row row) {
+    String file = row.getString(fileIndex());
+    String name = file == null ? "?" : file.substring(file.lastIndexOf('/') + 1);
+    return name + ":" + (row.isNullAt(posIndex()) ? "?" : row.getLong(posIndex()));
+  }
+}

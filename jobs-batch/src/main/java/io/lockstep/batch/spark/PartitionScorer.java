@@ -1,0 +1,172 @@
+package io.lockstep.batch.spark;
+
+import io.lockstep.deadletter.DeadLetter;
+import io.lockstep.deadletter.Reason;
+import io.lockstep.features.FieldAccessor;
+import io.lockstep.score.BatchScorer;
+import io.lockstep.score.ScoringBuffer;
+import io.lockstep.window.KeyWindowState;
+import io.lockstep.window.WindowSet;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+
+/**
+ * Scores one partition of {@link InputLayout} rows in batches through the common
+ * {@link ScoringBuffer} and {@link BatchScorer} (one direct FloatBuffer per task, one ORT session
+ * per JVM), lazily: rows are pulled from Spark's iterator and predictions handed back a batch at a
+ * time, so a partition never sits in memory.
+ *
+ * <p>With window features the partition must hold whole keys, sorted by {@code (key, time, file,
+ * position)} ({@link WindowOrder}): each key's events then pass through one {@link KeyWindowState}
+ * in the order DESIGN.md §3 prescribes, and the state is dropped when the next key starts.
+ */
+final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+  private final ScoringPlan plan;
+
+  PartitionScorer(ScoringPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    return new Run(plan, input);
+  }
+
+  /** The state of one partition's pass. */
+  private static final class Run implements Iterator<Row>, ScoringBuffer.Sink<Row> {
+    private final ScoringPlan plan;
+    private final Iterator<Row> input;
+    private final InputLayout layout;
+    private final WindowSet windows;
+    private final ScoringBuffer<Row> buffer;
+    private final PredictionRows predictions;
+    private final DeadLetterFiles.Writer deadFile;
+    private final ArrayDeque<Row> out = new ArrayDeque<>();
+    private final double[] windowValues;
+    private String currentKey;
+    private KeyWindowState state;
+    private long read;
+    private long scored;
+    private long dead;
+    private boolean finished;
+
+    Run(ScoringPlan plan, Iterator<Row> input) {
+      this.plan = plan;
+      this.input = input;
+      this.layout = plan.layout();
+      ExecutorModels.Model model = ExecutorModels.get(plan.bundle().value());
+      this.windows = model.windows();
+      this.buffer = new ScoringBuffer<>(model.pipeline(), model.scorer().newBatch(plan.batchSize()));
+      this.predictions = new PredictionRows(model.bundle(), model.scorer().fields(), plan.keep(), layout, plan.inlineDeadLetters(),
+          plan.emitFeatures());
+      this.windowValues = windows.isEmpty() ? null : new double[windows.size()];
+      TaskContext task = TaskContext.get();
+      this.deadFile = plan.inlineDeadLetters() ? null
+          : plan.deadLetters().writer(task == null ? 0 : task.partitionId(), plan.hadoopConf().value().value());
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (out.isEmpty() && !finished) {
+        if (input.hasNext()) {
+          offer(input.next());
+        } else {
+          buffer.flush(this);
+          finish();
+        }
+      }
+      return !out.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return out.poll();
+    }
+
+    private void offer(Row row) {
+      read++;
+      String failure = layout.decodeFailure(row);
+      if (failure != null) {
+        deadLetter(row, failure, null);
+        return;
+      }
+      FieldAccessor fields = row::get;
+      double[] values = null;
+      if (windowValues != null) {
+        String key = windows.key(fields);
+        Long time = windows.timeMillis(fields);
+        if (key == null || time == null) {
+          deadLetter(row, Reason.missing(key == null ? windows.keyField() : windows.timeField()), key);
+          return;
+        }
+        if (!key.equals(currentKey)) {
+          currentKey = key;
+          state = windows.newState();
+        }
+        windows.observe(state, time, fields, windowValues);
+        values = windowValues;
+      }
+      buffer.offer(fields, values, row, this);
+    }
+
+    @Override
+    public void scored(Row row, BatchScorer batch, int r) {
+      out.add(predictions.scored(row, batch, r));
+      scored++;
+    }
+
+    @Override
+    public void rejected(Row row, String reason) {
+      deadLetter(row, reason, windows.key(row::get));
+    }
+
+    private void deadLetter(Row row, String reason, String key) {
+      byte[] bytes = row.isNullAt(layout.bytesIndex()) ? null : (byte[]) row.get(layout.bytesIndex());
+      String text = row.isNullAt(layout.textIndex()) ? null : row.getString(layout.textIndex());
+      String source = layout.source(row);
+      DeadLetter dl = bytes != null
+          ? DeadLetter.ofBytes(reason, DeadLetter.Level.SPARK, source, key, bytes)
+          : DeadLetter.ofText(reason, DeadLetter.Level.SPARK, source, key, text != null ? text : originalJson(row));
+      dead++;
+      if (deadFile != null) {
+        deadFile.write(dl);
+      } else {
+        out.add(predictions.deadLetter(dl.toJson()));
+      }
+    }
+
+    /** Rows from Spark's readers carry no original text: the input fields as a JSON object stand in. */
+    private String originalJson(Row row) {
+      com.fasterxml.jackson.databind.node.ObjectNode n = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+      org.apache.avro.Schema schema = layout.schema();
+      for (org.apache.avro.Schema.Field f : schema.getFields()) {
+        Object v = row.get(f.pos());
+        if (v == null) {
+          n.putNull(f.name());
+        } else if (v instanceof Number || v instanceof Boolean) {
+          n.putPOJO(f.name(), v);
+        } else {
+          n.put(f.name(), v instanceof byte[] b ? java.util.Base64.getEncoder().encodeToString(b) : v.toString());
+        }
+      }
+      return n.toString();
+    }
+
+    private void finish() {
+      finished = true;
+      if (deadFile != null) {
+        deadFile.close();
+      }
+      if (plan.counters() != null) {
+        plan.counters().add(read, scored, dead);
+      }
+    }
+  }
+}

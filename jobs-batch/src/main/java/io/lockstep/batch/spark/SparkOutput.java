@@ -1,0 +1,51 @@
+package io.lockstep.batch.spark;
+
+import io.lockstep.batch.io.FileFormat;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+
+/**
+ * Writes predictions as a directory of part files in the output format (DESIGN.md §5), replacing
+ * an earlier run's output as {@code lockstep score} replaces its file, with the prediction Avro
+ * schema beside them as {@code _schema.avsc} (a {@code _} name, so Spark's readers skip it).
+ */
+final class SparkOutput {
+  static final String SCHEMA_FILE = "_schema.avsc";
+
+  private SparkOutput() {}
+
+  static void write(Dataset<Row> predictions, String output, FileFormat format, Schema schema) {
+    DataFrameWriter<Row> w = predictions.write().mode(SaveMode.Overwrite);
+    switch (format) {
+      case CSV -> w.option("header", "true").csv(output);
+      case JSONL -> w.option("ignoreNullFields", "false").json(output);
+      case PARQUET -> w.parquet(output);
+      case AVRO -> {
+        // The derived prediction schema (record name, nullability) when the columns are exactly its fields.
+        if (predictions.columns().length == schema.getFields().size()) {
+          w = w.option("avroSchema", schema.toString());
+        }
+        w.format("avro").save(output);
+      }
+      default -> throw new IllegalStateException(format.name());
+    }
+  }
+
+  static void writeSchema(String output, Schema schema, Configuration conf) {
+    Path p = new Path(output, SCHEMA_FILE);
+    try (OutputStream out = p.getFileSystem(conf).create(p, true)) {
+      out.write(schema.toString(true).getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(p + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.lockstep.batch.spark;
+
+import io.lockstep.batch.io.FileFormat;
+import io.lockstep.batch.local.ScoreOptions;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of the Spark job, the flags of {@code lockstep score} (DESIGN.md §5) with Hadoop paths:
+ * validated once, here, before Spark starts anything.
+ *
+ * @param output a directory of part files in {@code outputFormat}; dead letters go to {@code <output>_deadletter/}
+ * @param shufflePartitions partitions of the window-feature shuffle (0: Spark's default)
+ * @param emitFeatures also write each prediction's {@code _source} and {@code _features} (training sets, audits)
+ */
+public record SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize,
+                                FileFormat inputFormat, FileFormat outputFormat, int shufflePartitions,
+                                boolean emitFeatures) {
+
+  public SparkScoreOptions {
+    keep = List.copyOf(keep);
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+    }
+    if (shufflePartitions < 0) {
+      throw new IllegalArgumentException("--shuffle-partitions must be >= 0, got " + shufflePartitions);
+    }
+    if (emitFeatures && outputFormat == FileFormat.CSV) {
+      throw new IllegalArgumentException("--emit-features writes an array column: use a .jsonl, .parquet or .avro output");
+    }
+    if (strip(input).equals(strip(output))) {
+      throw new IllegalArgumentException("--output must differ from --input (" + input + ")");
+    }
+  }
+
+  /** Defaults for the library API and tests: format by extension, batch 512. */
+  public static SparkScoreOptions of(String bundle, String input, String output, List<String> keep) {
+    return new SparkScoreOptions(bundle, input, output, keep, ScoreOptions.DEFAULT_BATCH_SIZE,
+        FileFormat.of(input), FileFormat.of(output), 0, false);
+  }
+
+  private static String strip(String p) {
+    return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  /**
+   * Parses the job's arguments.
+   *
+   * @throws CommandLine.ParameterException on bad flags, with picocli's message naming the flag
+   */
+  public static SparkScoreOptions parse(String... args) {
+    Flags flags = new Flags();
+    CommandLine cmd = new CommandLine(flags);
+    cmd.parseArgs(args);
+    if (cmd.isUsageHelpRequested()) {
+      return null;
+    }
+    return flags.toOptions();
+  }
+
+  public static String usage() {
+    return new CommandLine(new Flags()).getUsageMessage();
+  }
+
+  @Command(name = "spark-submit ... lockstep-jobs-batch.jar", mixinStandardHelpOptions = false,
+      description = "Score files with a Lockstep bundle on Spark (level 2).")
+  static final class Flags {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    @Option(names = "--bundle", required = true, description = "Bundle directory or .zip (any Hadoop path).")
+    String bundle;
+
+    @Option(names = "--input", required = true, description = "Input file or directory (.csv, .jsonl, .parquet, .avro).")
+    String input;
+
+    @Option(names = "--output", required = true, description = "Output directory of part files; dead letters go to <output>_deadletter/.")
+    String output;
+
+    @Option(names = "--keep", split = ",", description = "Input fields copied to every prediction, in order.")
+    List<String> keep = new ArrayList<>();
+
+    @Option(names = "--batch-size", defaultValue = "" + ScoreOptions.DEFAULT_BATCH_SIZE,
+        description = "Rows per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--input-format", description = "csv, jsonl, parquet or avro (default: by extension).")
+    String inputFormat;
+
+    @Option(names = "--output-format", description = "csv, jsonl, parquet or avro (default: by extension).")
+    String outputFormat;
+
+    @Option(names = "--shuffle-partitions", defaultValue = "0",
+        description = "Partitions of the window-feature shuffle (default: spark.sql.shuffle.partitions).")
+    int shufflePartitions;
+
+    @Option(names = "--emit-features", description = "Also write each prediction's _source (file:line) and _features (the model input).")
+    boolean emitFeatures;
+
+    SparkScoreOptions toOptions() {
+      return new SparkScoreOptions(bundle, input, output, keep, batchSize,
+          inputFormat == null ? FileFormat.of(input) : FileFormat.named(inputFormat),
+          outputFormat == null ? FileFormat.of(output) : FileFormat.named(outputFormat), shufflePartitions, emitFeatures);
+    }
+  }
+}

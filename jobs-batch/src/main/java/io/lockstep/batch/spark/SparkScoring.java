@@ -1,0 +1,38 @@
+package io.lockstep.batch.spark;
+
+import io.lockstep.bundle.Bundle;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The scoring step as a function of datasets: decoded input rows ({@link InputLayout}) in,
+ * prediction rows out. Without window features it is one {@code mapPartitions} over the input as
+ * it was read (no shuffle; predictions follow input order within each partition); with them the
+ * input is first put in {@link WindowOrder}.
+ */
+public final class SparkScoring {
+  private SparkScoring() {}
+
+  /**
+   * @param shufflePartitions partitions of the window shuffle; 0 leaves it to
+   *     {@code spark.sql.shuffle.partitions} (and adaptive execution)
+   */
+  static Dataset<Row> score(Dataset<Row> decoded, ScoringPlan plan, ExecutorModels.Model model, int shufflePartitions) {
+    Bundle bundle = model.bundle();
+    Dataset<Row> ordered = model.windows().isEmpty() ? decoded
+        : WindowOrder.apply(decoded, bundle.spec(), bundle.inputSchema(), shufflePartitions);
+    StructType out = outputSchema(plan, model);
+    return ordered.mapPartitions(new PartitionScorer(plan), Encoders.row(out));
+  }
+
+  static PredictionRows predictionRows(ScoringPlan plan, ExecutorModels.Model model) {
+    return new PredictionRows(model.bundle(), model.scorer().fields(), plan.keep(), plan.layout(), plan.inlineDeadLetters(),
+        plan.emitFeatures());
+  }
+
+  static StructType outputSchema(ScoringPlan plan, ExecutorModels.Model model) {
+    return predictionRows(plan, model).sparkSchema();
+  }
+}

@@ -1,0 +1,222 @@
+package io.lockstep.batch.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lockstep.batch.io.FileFormat;
+import io.lockstep.batch.io.RawRecord;
+import io.lockstep.batch.io.RecordWriter;
+import io.lockstep.batch.io.RecordWriters;
+import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.BundleLoader;
+import io.lockstep.golden.GoldenFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
+
+/** The Spark job's contract: flags, formats, outputs, dead letters, counts; the library API and the UDF. */
+class SparkScoreJobTest {
+  /** The README's example; surefire runs in {@code jobs-batch/}. */
+  static final Path CHURN_BUNDLE = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent().resolve("examples/churn/bundle");
+  static final Path CHURN_EVENTS = CHURN_BUNDLE.resolveSibling("events.csv");
+  static SparkSession spark;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = LocalSpark.start("SparkScoreJobTest");
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  @Test
+  void flagsAreThoseOfLockstepScoreAndFormatsFollowTheExtension() {
+    SparkScoreOptions o = SparkScoreOptions.parse("--bundle", "b", "--input", "s3a://x/in.jsonl", "--output", "hdfs:///out.parquet",
+        "--keep", "a,b", "--batch-size", "2048");
+    assertThat(o.inputFormat()).isEqualTo(FileFormat.JSONL);
+    assertThat(o.outputFormat()).isEqualTo(FileFormat.PARQUET);
+    assertThat(o.keep()).containsExactly("a", "b");
+    assertThat(o.batchSize()).isEqualTo(2048);
+    assertThat(o.emitFeatures()).isFalse();
+
+    SparkScoreOptions named = SparkScoreOptions.parse("--bundle", "b", "--input", "/data/events", "--input-format", "avro",
+        "--output", "/data/scored", "--output-format", "csv");
+    assertThat(named.inputFormat()).isEqualTo(FileFormat.AVRO);
+    assertThat(named.outputFormat()).isEqualTo(FileFormat.CSV);
+    assertThat(named.batchSize()).isEqualTo(512);
+  }
+
+  @Test
+  void badFlagsAreRefusedBeforeSparkStarts() {
+    assertThatThrownBy(() -> SparkScoreOptions.parse("--input", "a.csv", "--output", "b.csv"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--bundle");
+    assertThatThrownBy(() -> SparkScoreOptions.parse("--bundle", "b", "--input", "a.csv", "--output", "a.csv/"))
+        .hasMessageContaining("--output must differ");
+    assertThatThrownBy(() -> SparkScoreOptions.parse("--bundle", "b", "--input", "events", "--output", "b.csv"))
+        .hasMessageContaining("cannot tell the format of 'events'");
+    assertThatThrownBy(() -> SparkScoreOptions.parse("--bundle", "b", "--input", "a.csv", "--output", "b.csv", "--batch-size", "0"))
+        .hasMessageContaining("--batch-size must be >= 1");
+    assertThatThrownBy(() -> SparkScoreOptions.parse("--bundle", "b", "--input", "a.csv", "--output", "b.csv", "--emit-features"))
+        .hasMessageContaining("array column");
+  }
+
+  @Test
+  void churnExampleWritesParquetPredictionsDeadLetterPartsAndBalancedCounts() throws IOException {
+    Path out = tmp.resolve("churn.parquet");
+    SparkScoreJob.Result r = SparkScoreJob.run(spark, SparkScoreOptions.of(CHURN_BUNDLE.toString(), CHURN_EVENTS.toString(),
+        out.toString(), List.of("country")));
+    assertThat(r.counts().read()).isEqualTo(5006);
+    assertThat(r.counts().scored()).isEqualTo(5000);
+    assertThat(r.counts().dead()).isEqualTo(6);
+
+    Dataset<Row> predictions = spark.read().parquet(out.toString());
+    assertThat(predictions.count()).isEqualTo(5000);
+    Schema schema = new Schema.Parser().parse(out.resolve(SparkOutput.SCHEMA_FILE).toFile());
+    assertThat(predictions.columns()).containsExactly(schema.getFields().stream().map(Schema.Field::name).toArray(String[]::new));
+    assertThat(predictions.columns()).containsExactly("customer_id", "country", "score", "label", "model");
+
+    Path deadDir = Path.of(r.deadLetters());
+    assertThat(deadDir).isEqualTo(tmp.resolve("churn.parquet_deadletter"));
+    List<JsonNode> dead = LocalSpark.readJsonDir(deadDir);
+    assertThat(dead).hasSize(6);
+    for (JsonNode d : dead) {
+      assertThat(d.get("level").asText()).isEqualTo("spark");
+      assertThat(d.get("source").asText()).matches("events\\.csv:\\d+");
+      assertThat(d.get("reason").asText()).matches("(decode|schema|missing|nan):.+");
+      String line = Files.readAllLines(CHURN_EVENTS).get(LocalSpark.line(d.get("source").asText()) - 1);
+      assertThat(d.get("original").asText()).isEqualTo(line);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = FileFormat.class, names = {"CSV", "JSONL", "AVRO"})
+  void everyOutputFormatReadsBackWithTheSamePredictions(FileFormat format) throws IOException {
+    Path out = tmp.resolve("out." + format.extension());
+    SparkScoreJob.Result r = SparkScoreJob.run(spark, SparkScoreOptions.of(CHURN_BUNDLE.toString(), CHURN_EVENTS.toString(),
+        out.toString(), List.of()));
+    assertThat(r.counts().scored()).isEqualTo(5000);
+    Dataset<Row> back = switch (format) {
+      case CSV -> spark.read().option("header", "true").option("inferSchema", "true").csv(out.toString());
+      case JSONL -> spark.read().json(out.toString());
+      default -> spark.read().format("avro").load(out.toString());
+    };
+    assertThat(back.count()).isEqualTo(5000);
+    assertThat(back.columns()).containsExactlyInAnyOrder("customer_id", "score", "label", "model");
+    if (format == FileFormat.CSV) {
+      assertThat(Files.readAllLines(LocalSpark.parts(out).get(0)).get(0)).isEqualTo("customer_id,score,label,model");
+    }
+    Row first = back.filter("customer_id = 'U100000'").first();
+    assertThat(((Number) first.getAs("score")).doubleValue()).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  void aDirectoryOfFilesIsOneInputWithPerFileSources() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("in"));
+    List<String> lines = Files.readAllLines(CHURN_EVENTS);
+    Files.write(dir.resolve("a.csv"), lines.subList(0, 2001));
+    List<String> second = new java.util.ArrayList<>(List.of(lines.get(0)));
+    second.addAll(lines.subList(2001, lines.size()));
+    Files.write(dir.resolve("b.csv"), second);
+    Files.writeString(dir.resolve("_SUCCESS"), "");
+    Path out = tmp.resolve("dir-out.jsonl");
+    SparkScoreJob.Result r = SparkScoreJob.run(spark, new SparkScoreOptions(CHURN_BUNDLE.toString(), dir.toString(), out.toString(),
+        List.of(), 100, FileFormat.CSV, FileFormat.JSONL, 0, false));
+    assertThat(r.counts().read()).isEqualTo(5006);
+    assertThat(r.counts().scored()).isEqualTo(5000);
+    assertThat(LocalSpark.readJsonDir(Path.of(r.deadLetters())).stream().map(d -> d.get("source").asText().split(":")[0]).distinct())
+        .isSubsetOf("a.csv", "b.csv");
+  }
+
+  @Test
+  void libraryApiScoresADataFrameAsTheGoldenFilesSay() throws IOException {
+    GoldenFixture fx = GoldenFixture.of("lr");
+    Dataset<Row> events = goldenRowsAsDataFrame(fx);
+    Lockstep.Scored scored = Lockstep.score(spark, events, fx.bundle().toString());
+    List<Row> predictions = scored.predictions().collectAsList();
+    Map<String, GoldenFixture.Expected> byKey = new HashMap<>();
+    fx.expected().values().forEach(e -> byKey.put(e.key(), e));
+    assertThat(predictions).hasSize(byKey.size());
+    for (Row p : predictions) {
+      GoldenFixture.Expected e = byKey.get(p.getString(0));
+      assertThat(((Number) p.getAs("score")).doubleValue()).isCloseTo(e.prediction("score"), within(1e-5));
+      assertThat(((Number) p.getAs("label")).longValue()).isEqualTo((long) e.prediction("label"));
+    }
+    List<String> reasons = scored.deadLetters().collectAsList().stream()
+        .map(r -> readJson(r.getString(0)).get("reason").asText()).sorted().toList();
+    List<String> expectedFeatureFailures = fx.expectedDeadLetters().values().stream()
+        .filter(r -> r.startsWith("missing:") || r.startsWith("nan:")).sorted().toList();
+    assertThat(reasons).isEqualTo(expectedFeatureFailures);
+  }
+
+  @Test
+  void sqlUdfScoresOneRowAndNamesTheReasonOfARejectedOne() throws IOException {
+    GoldenFixture fx = GoldenFixture.of("lr");
+    goldenRowsAsDataFrame(fx).createOrReplaceTempView("lr_events");
+    Lockstep.registerUdf(spark, "lr_score", fx.bundle().toString());
+    List<Row> rows = spark.sql("SELECT customer_id, lr_score(struct(*)) AS p FROM lr_events").collectAsList();
+    Map<String, GoldenFixture.Expected> byKey = new HashMap<>();
+    fx.expected().values().forEach(e -> byKey.put(e.key(), e));
+    int scored = 0;
+    for (Row r : rows) {
+      Row p = r.getStruct(1);
+      GoldenFixture.Expected e = byKey.get(r.getString(0));
+      if (e == null) {
+        assertThat(p.getString(p.fieldIndex(ScoreUdf.REASON))).matches("(missing|nan):.+");
+        continue;
+      }
+      assertThat(p.isNullAt(p.fieldIndex(ScoreUdf.REASON))).isTrue();
+      assertThat((double) p.getFloat(p.fieldIndex("score"))).isCloseTo(e.prediction("score"), within(1e-5));
+      scored++;
+    }
+    assertThat(scored).isEqualTo(byKey.size());
+  }
+
+  @Test
+  void udfRefusesBundlesWithWindowFeatures() {
+    assertThatThrownBy(() -> Lockstep.registerUdf(spark, "w", GoldenFixture.of("windows").bundle().toString()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window features");
+  }
+
+  /** The golden CSV's decodable rows, as a user's DataFrame (read from Parquet by Spark). */
+  private Dataset<Row> goldenRowsAsDataFrame(GoldenFixture fx) throws IOException {
+    Bundle bundle = BundleLoader.load(fx.bundle());
+    Path parquet = tmp.resolve(fx.name() + ".parquet");
+    try (RecordWriter w = RecordWriters.open(parquet, FileFormat.PARQUET, bundle.inputSchema())) {
+      for (RawRecord r : SparkGoldenParityTest.readAll(fx.inputCsv(), FileFormat.CSV, bundle)) {
+        if (r.decoded().isOk()) {
+          w.write(r.decoded().record());
+        }
+      }
+    }
+    return spark.read().parquet(parquet.toString());
+  }
+
+  private static JsonNode readJson(String s) {
+    try {
+      return LocalSpark.JSON.readTree(s);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
