@@ -11,11 +11,11 @@ import org.apache.avro.generic.GenericRecord;
  * float), the exact float32 row the model saw. For parity checks against other levels and for
  * debugging; not part of the default output contract.
  */
-final class FeatureVectorField {
+public final class FeatureVectorField {
   private final Schema schema;
   private final int position;
 
-  FeatureVectorField(Schema prediction) {
+  public FeatureVectorField(Schema prediction) {
     List<Schema.Field> fields = new ArrayList<>();
     for (Schema.Field f : prediction.getFields()) {
       fields.add(new Schema.Field(f, f.schema()));
@@ -25,7 +25,7 @@ final class FeatureVectorField {
     schema = Schema.createRecord(prediction.getName(), prediction.getDoc(), prediction.getNamespace(), false, fields);
   }
 
-  Schema schema() {
+  public Schema schema() {
     return schema;
   }
 
