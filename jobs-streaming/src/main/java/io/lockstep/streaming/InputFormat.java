@@ -1,0 +1,39 @@
+package io.lockstep.streaming;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** How input Kafka values are encoded (DESIGN.md §6). */
+public enum InputFormat {
+  /** Avro binary against the bundle's {@code input.avsc} (the default). */
+  AVRO("avro"),
+  /** Avro single-object encoding: {@code C3 01}, schema fingerprint, Avro binary. */
+  AVRO_SINGLE("avro-single"),
+  /** One plain JSON object per value (DESIGN.md §5 JSON rules). */
+  JSON("json");
+
+  private final String flag;
+
+  InputFormat(String flag) {
+    this.flag = flag;
+  }
+
+  public String flag() {
+    return flag;
+  }
+
+  /** Parses a flag value; {@code avro-single-object} is accepted as a synonym of {@code avro-single}. */
+  public static InputFormat parse(String text) {
+    String t = text.trim().toLowerCase();
+    if (t.equals("avro-single-object")) {
+      return AVRO_SINGLE;
+    }
+    for (InputFormat f : values()) {
+      if (f.flag.equals(t)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException("--input-format must be one of "
+        + Arrays.stream(values()).map(InputFormat::flag).collect(Collectors.joining(", ")) + ", got '" + text + "'");
+  }
+}

@@ -1,0 +1,122 @@
+package io.lockstep.streaming;
+
+import io.lockstep.bundle.Bundle;
+import io.lockstep.streaming.kafka.InputEvent;
+import io.lockstep.streaming.kafka.InputEventDeserializer;
+import io.lockstep.streaming.kafka.OutRecord;
+import io.lockstep.streaming.kafka.OutRecordSerializer;
+import io.lockstep.streaming.scoring.DeadLetters;
+import io.lockstep.streaming.scoring.ScoringOperator;
+import io.lockstep.streaming.scoring.ScoringSettings;
+import io.lockstep.streaming.window.UnreadableRouter;
+import io.lockstep.streaming.window.WindowFeatureFunction;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The scoring pipeline as a function of the environment and options, so tests and the benchmark
+ * build exactly what the job runs:
+ * <pre>
+ * kafka-input ─► score ─► prediction-sink                     (no window features)
+ * kafka-input ─► route-unreadable ─► keyBy(key) ─► window-features ─► score ─► prediction-sink
+ *      every operator's dead letters ─► dlq-sink
+ * </pre>
+ * Operator uids are stable: savepoints of one version restore into the next.
+ */
+public final class ScoringTopology {
+  public static final String SOURCE_UID = "kafka-input";
+  public static final String ROUTE_UID = "route-unreadable";
+  public static final String WINDOW_UID = "window-features";
+  public static final String SCORE_UID = "score";
+  public static final String SINK_UID = "prediction-sink";
+  public static final String DLQ_UID = "dlq-sink";
+
+  private ScoringTopology() {}
+
+  public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle) {
+    boolean windows = !bundle.spec().windowFeatures().isEmpty();
+    DataStream<InputEvent> input = env.fromSource(source(o, bundleBytes, windows), watermarks(o, windows), SOURCE_UID)
+        .uid(SOURCE_UID).name("Kafka " + o.inputTopic() + " (" + o.inputFormat().flag() + ")");
+
+    DataStream<OutRecord> deadLetters = null;
+    if (windows) {
+      SingleOutputStreamOperator<InputEvent> readable = input.process(new UnreadableRouter())
+          .uid(ROUTE_UID).name("dead-letter unreadable, keyless or timeless records");
+      SingleOutputStreamOperator<InputEvent> windowed = readable
+          .keyBy((KeySelector<InputEvent, String>) e -> e.entityKey, Types.STRING)
+          .process(new WindowFeatureFunction(bundleBytes, o.inputFormat()), TypeInformation.of(InputEvent.class))
+          .uid(WINDOW_UID).name("window features in event time");
+      deadLetters = readable.getSideOutput(DeadLetters.TAG).union(windowed.getSideOutput(DeadLetters.TAG));
+      input = windowed;
+    }
+    ScoringSettings settings = new ScoringSettings(o.inputFormat(), o.keep(), o.batchSize(), o.flushMillis(),
+        o.withFeatures(), o.onnxThreads(), o.failAfter());
+    SingleOutputStreamOperator<OutRecord> scored = input
+        .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), new ScoringOperator(bundleBytes, settings))
+        .uid(SCORE_UID);
+    DataStream<OutRecord> scoreDead = scored.getSideOutput(DeadLetters.TAG);
+    deadLetters = deadLetters == null ? scoreDead : deadLetters.union(scoreDead);
+
+    scored.sinkTo(sink(o, o.outputTopic(), "predictions")).uid(SINK_UID).name("Kafka " + o.outputTopic());
+    deadLetters.sinkTo(sink(o, o.deadLetterTopic(), "dlq")).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
+  }
+
+  static KafkaSource<InputEvent> source(StreamOptions o, BundleBytes bundleBytes, boolean windows) {
+    KafkaSourceBuilder<InputEvent> b = KafkaSource.<InputEvent>builder()
+        .setBootstrapServers(o.bootstrap())
+        .setTopics(o.inputTopic())
+        .setGroupId(o.groupId())
+        .setStartingOffsets(switch (o.startingOffsets()) {
+          case EARLIEST -> OffsetsInitializer.earliest();
+          case LATEST -> OffsetsInitializer.latest();
+          case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        })
+        .setDeserializer(new InputEventDeserializer(bundleBytes, o.inputFormat(), windows))
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("client.id.prefix", o.groupId() + "-" + o.inputTopic());
+    if (o.bounded()) {
+      b.setBounded(OffsetsInitializer.latest());
+    }
+    return b.build();
+  }
+
+  static WatermarkStrategy<InputEvent> watermarks(StreamOptions o, boolean windows) {
+    if (!windows) {
+      return WatermarkStrategy.noWatermarks();
+    }
+    // Records without an event time (dead-lettered downstream) must not move the watermark.
+    return WatermarkStrategy.<InputEvent>forBoundedOutOfOrderness(o.outOfOrderness())
+        .withTimestampAssigner((e, kafkaTs) -> e.eventTime);
+  }
+
+  static KafkaSink<OutRecord> sink(StreamOptions o, String topic, String role) {
+    Properties p = new Properties();
+    p.setProperty("linger.ms", Integer.toString(o.sinkLingerMillis()));
+    p.setProperty("client.id", o.jobName() + "-" + role);
+    DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+    if (o.delivery() == Delivery.EXACTLY_ONCE) {
+      guarantee = DeliveryGuarantee.EXACTLY_ONCE;
+      // Below the broker's transaction.max.timeout.ms (15 min by default), above any checkpoint.
+      p.setProperty("transaction.timeout.ms", "600000");
+    }
+    return KafkaSink.<OutRecord>builder()
+        .setBootstrapServers(o.bootstrap())
+        .setRecordSerializer(new OutRecordSerializer(topic))
+        .setDeliveryGuarantee(guarantee)
+        .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role)
+        .setKafkaProducerConfig(p)
+        .build();
+  }
+}

@@ -1,0 +1,57 @@
+package io.lockstep.streaming;
+
+import io.lockstep.bundle.Bundle;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Level 3: scores a Kafka topic with a model bundle (DESIGN.md §1, §5, §6). Parses
+ * {@link StreamOptions}, prepares the environment and wires {@link ScoringTopology}; nothing else.
+ * {@code java -jar lockstep-jobs-streaming.jar ...} runs it on a local MiniCluster,
+ * {@code flink run lockstep-jobs-streaming.jar ...} on a cluster.
+ */
+public final class StreamScoreJob {
+  private StreamScoreJob() {}
+
+  public static void main(String[] args) throws Exception {
+    StreamOptions options;
+    try {
+      options = StreamOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("lockstep-stream: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    environment(options).execute(options.jobName());
+  }
+
+  /** Submits the job without waiting for it (tests, benchmark). */
+  public static JobClient start(StreamOptions options) throws Exception {
+    return environment(options).executeAsync(options.jobName());
+  }
+
+  /** The environment with the scoring topology built in it, ready to execute. */
+  public static StreamExecutionEnvironment environment(StreamOptions o) {
+    BundleBytes bundleBytes = BundleBytes.read(o.bundle());
+    Bundle bundle = bundleBytes.load();
+    Configuration conf = new Configuration();
+    if (o.fromSavepoint() != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, o.fromSavepoint());
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    if (o.hasParallelism()) {
+      env.setParallelism(o.parallelism());
+    }
+    if (o.checkpointMillis() > 0) {
+      env.enableCheckpointing(o.checkpointMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+    env.setBufferTimeout(o.bufferTimeoutMillis());
+    // Records are never mutated after emission, so chained operators may pass them by reference.
+    env.getConfig().enableObjectReuse();
+    ScoringTopology.build(env, o, bundleBytes, bundle);
+    return env;
+  }
+}

@@ -1,0 +1,180 @@
+package io.lockstep.streaming.scoring;
+
+import io.lockstep.avro.AvroCodec;
+import io.lockstep.avro.Decoded;
+import io.lockstep.bundle.Bundle;
+import io.lockstep.features.FeaturePipeline;
+import io.lockstep.features.FieldAccessor;
+import io.lockstep.score.BatchScorer;
+import io.lockstep.score.OnnxScorer;
+import io.lockstep.score.PredictionBuilder;
+import io.lockstep.score.ScorerOptions;
+import io.lockstep.score.ScoringBuffer;
+import io.lockstep.score.SharedScorers;
+import io.lockstep.streaming.BundleBytes;
+import io.lockstep.streaming.kafka.InputEvent;
+import io.lockstep.streaming.kafka.OutRecord;
+import io.lockstep.window.WindowSet;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes, extracts features and scores records in micro-batches: a batch is scored when it holds
+ * {@code batchSize} records, when its oldest record has waited {@code flushMillis}, before every
+ * checkpoint barrier ({@link #prepareSnapshotPreBarrier}, so no buffered record is lost or
+ * repeated across a restore) and at end of input. ORT thus gets full batches under load and single
+ * rows when idle. The ORT session is opened in {@link #open()}, once per model per task manager
+ * ({@link SharedScorers}), and released in {@link #close()}.
+ *
+ * <p>Predictions go to the main output as Avro binary of the bundle's prediction schema; every
+ * rejected record goes to {@link DeadLetters#TAG} with its reason.
+ */
+public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
+    implements OneInputStreamOperator<InputEvent, OutRecord>, ProcessingTimeService.ProcessingTimeCallback {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
+
+  private final BundleBytes bundleBytes;
+  private final ScoringSettings settings;
+
+  private transient InputDecoder decoder;
+  private transient WindowSet windows;
+  private transient OnnxScorer scorer;
+  private transient ScoringBuffer<Pending> buffer;
+  private transient PredictionBuilder builder;
+  private transient FeatureVectorField featureField;
+  private transient AvroCodec codec;
+  private transient StreamMetrics metrics;
+  private transient ScoringBuffer.Sink<Pending> sink;
+  private transient StreamRecord<OutRecord> reuse;
+  private transient long oldestBufferedAt;
+  private transient boolean timerPending;
+  private transient long seen;
+  private transient boolean injectFailure;
+
+  /** A record waiting in the batch, with what its prediction or dead letter needs. */
+  private record Pending(InputEvent event, GenericData.Record record, String[] extras) {}
+
+  public ScoringOperator(BundleBytes bundleBytes, ScoringSettings settings) {
+    this.bundleBytes = bundleBytes;
+    this.settings = settings;
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    Bundle bundle = bundleBytes.load();
+    FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
+    windows = WindowSet.compile(bundle.spec(), bundle.inputSchema());
+    decoder = new InputDecoder(settings.format(), bundle.inputSchema(), PredictionBuilder.extras(bundle, settings.keep()));
+    scorer = SharedScorers.acquire(bundle, new ScorerOptions(settings.onnxThreads(), false));
+    BatchScorer batch = scorer.newBatch(settings.batchSize());
+    buffer = new ScoringBuffer<>(pipeline, batch);
+    builder = new PredictionBuilder(bundle, scorer.fields(), settings.keep(), true);
+    featureField = settings.withFeatures() ? new FeatureVectorField(builder.schema()) : null;
+    codec = new AvroCodec(featureField == null ? builder.schema() : featureField.schema());
+    metrics = StreamMetrics.register(getMetricGroup(), true);
+    reuse = new StreamRecord<>(null);
+    injectFailure = settings.failAfter() > 0 && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0;
+    sink = new ScoringBuffer.Sink<>() {
+      @Override
+      public void scored(Pending p, BatchScorer b, int row) {
+        emitPrediction(p, b, row);
+      }
+
+      @Override
+      public void rejected(Pending p, String reason) {
+        deadLetter(p.event(), reason, p.record());
+      }
+    };
+    LOG.info("scoring {} with {} (batch {}, flush after {} ms, input {})", bundle.id(), bundleBytes.origin(),
+        settings.batchSize(), settings.flushMillis(), settings.format().flag());
+  }
+
+  @Override
+  public void processElement(StreamRecord<InputEvent> element) throws Exception {
+    InputEvent e = element.getValue();
+    metrics.in();
+    if (injectFailure && ++seen > settings.failAfter()) {
+      throw new IllegalStateException("injected failure after " + settings.failAfter() + " records (--fail-after)");
+    }
+    Decoded d = decoder.decode(e.value);
+    if (!d.isOk()) {
+      deadLetter(e, d.reason(), null);
+      return;
+    }
+    boolean wasEmpty = buffer.size() == 0;
+    buffer.offer(FieldAccessor.of(d.record()), e.windowValues, new Pending(e, d.record(), d.extras()), sink);
+    if (buffer.isFull()) {
+      buffer.flush(sink);
+    } else if (wasEmpty && buffer.size() > 0) {
+      oldestBufferedAt = getProcessingTimeService().getCurrentProcessingTime();
+      if (settings.flushMillis() == 0) {
+        buffer.flush(sink);
+      } else if (!timerPending) {
+        timerPending = true;
+        getProcessingTimeService().registerTimer(oldestBufferedAt + settings.flushMillis(), this);
+      }
+    }
+  }
+
+  @Override
+  public void onProcessingTime(long time) {
+    timerPending = false;
+    if (buffer.size() == 0) {
+      return;
+    }
+    long due = oldestBufferedAt + settings.flushMillis();
+    if (time >= due) {
+      buffer.flush(sink);
+    } else {
+      timerPending = true;
+      getProcessingTimeService().registerTimer(due, this);
+    }
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    buffer.flush(sink);
+  }
+
+  @Override
+  public void finish() throws Exception {
+    buffer.flush(sink);
+    super.finish();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (scorer != null) {
+      SharedScorers.release(scorer);
+      scorer = null;
+    }
+    super.close();
+  }
+
+  private void emitPrediction(Pending p, BatchScorer b, int row) {
+    InputEvent e = p.event();
+    Long eventTime = windows.timeMillis(FieldAccessor.of(p.record()));
+    long now = System.currentTimeMillis();
+    GenericRecord prediction = builder.build(p.record(), p.extras(), b, row, eventTime, now);
+    if (featureField != null) {
+      prediction = featureField.with(prediction, b.featureRow(row));
+    }
+    output.collect(reuse.replace(new OutRecord(e.key, codec.binary(prediction), e.source(), e.kafkaTimestamp)));
+    metrics.scored(e.kafkaTimestamp, now);
+  }
+
+  private void deadLetter(InputEvent e, String reason, GenericData.Record record) {
+    String key = record == null ? null : windows.key(FieldAccessor.of(record));
+    output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
+    metrics.dead();
+  }
+}

@@ -1,0 +1,14 @@
+package io.lockstep.streaming.scoring;
+
+import io.lockstep.streaming.InputFormat;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What the scoring operator needs from the job's options (the options themselves hold a
+ * {@code Path} and stay on the client).
+ *
+ * @param failAfter test hook: the first attempt of each subtask fails after this many records (0 = never)
+ */
+public record ScoringSettings(InputFormat format, List<String> keep, int batchSize, long flushMillis,
+                              boolean withFeatures, int onnxThreads, long failAfter) implements Serializable {}

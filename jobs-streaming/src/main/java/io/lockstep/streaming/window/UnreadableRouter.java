@@ -1,0 +1,33 @@
+package io.lockstep.streaming.window;
+
+import io.lockstep.streaming.kafka.InputEvent;
+import io.lockstep.streaming.scoring.DeadLetters;
+import io.lockstep.streaming.scoring.StreamMetrics;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Sends records that the source could not read (undecodable, no key, no event time) to the dead
+ * letters before the keyBy: they never enter window state (DESIGN.md §3).
+ */
+public final class UnreadableRouter extends ProcessFunction<InputEvent, InputEvent> {
+  private static final long serialVersionUID = 1L;
+  private transient StreamMetrics metrics;
+
+  @Override
+  public void open(OpenContext context) {
+    metrics = StreamMetrics.register(getRuntimeContext().getMetricGroup(), false);
+  }
+
+  @Override
+  public void processElement(InputEvent e, Context ctx, Collector<InputEvent> out) {
+    metrics.in();
+    if (e.reason != null) {
+      ctx.output(DeadLetters.TAG, DeadLetters.of(e, e.reason, null));
+      metrics.dead();
+    } else {
+      out.collect(e);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.lockstep.streaming.it;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A real single-node KRaft Kafka broker for the integration tests, started once per test JVM with
+ * the same script users run ({@code deploy/kafka/start-broker.sh}: Maven {@code kafka_2.13} jars,
+ * {@code StorageTool format}, {@code kafka.Kafka} in a child JVM) on free 127.0.0.1 ports and a run
+ * directory under {@code target/}, and stopped (data deleted) when the JVM exits.
+ */
+public final class KafkaBroker {
+  private static KafkaBroker shared;
+
+  private final Path runDir;
+  private final String bootstrap;
+
+  private KafkaBroker(Path runDir, String bootstrap) {
+    this.runDir = runDir;
+    this.bootstrap = bootstrap;
+  }
+
+  /** The broker of this JVM, started on first use. */
+  public static synchronized KafkaBroker shared() {
+    if (shared == null) {
+      shared = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+    }
+    return shared;
+  }
+
+  public String bootstrap() {
+    return bootstrap;
+  }
+
+  public static Path repo() {
+    String p = System.getProperty("lockstep.repo");
+    Path dir = p != null ? Path.of(p) : Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve("deploy/kafka"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("cannot find the repository root (deploy/kafka) from " + Path.of("").toAbsolutePath());
+    }
+    return dir.normalize();
+  }
+
+  private static KafkaBroker start() {
+    try {
+      Path run = Path.of(System.getProperty("lockstep.test.run", "target/it-run")).toAbsolutePath()
+          .resolve("kafka-" + ProcessHandle.current().pid());
+      Files.createDirectories(run);
+      int port = freePort();
+      int controller = freePort();
+      ProcessBuilder pb = new ProcessBuilder(repo().resolve("deploy/kafka/start-broker.sh").toString());
+      pb.environment().putAll(Map.of("LOCKSTEP_RUN_DIR", run.toString(), "KAFKA_PORT", Integer.toString(port),
+          "KAFKA_CONTROLLER_PORT", Integer.toString(controller), "KAFKA_NUM_PARTITIONS", "1"));
+      pb.redirectError(ProcessBuilder.Redirect.appendTo(run.resolve("start-broker.err").toFile()));
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("deploy/kafka/start-broker.sh failed: "
+            + Files.readString(run.resolve("start-broker.err")));
+      }
+      String[] lines = out.split("\n");
+      return new KafkaBroker(run, lines[lines.length - 1].trim());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the test broker: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void stop() {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(repo().resolve("deploy/kafka/stop-broker.sh").toString());
+      pb.environment().putAll(Map.of("LOCKSTEP_RUN_DIR", runDir.toString(), "KAFKA_DELETE_DATA", "1"));
+      pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.start().waitFor(60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      System.err.println("could not stop the test broker: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  public void createTopics(int partitions, String... topics) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      List<NewTopic> t = new ArrayList<>();
+      for (String name : topics) {
+        t.add(new NewTopic(name, partitions, (short) 1));
+      }
+      admin.createTopics(t).all().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+    }
+  }
+
+  public KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("linger.ms", "0");
+    p.put("acks", "all");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  public void send(String topic, List<ProducerRecord<byte[], byte[]>> records) {
+    try (KafkaProducer<byte[], byte[]> p = producer()) {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        p.send(new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value(), r.headers()));
+      }
+      p.flush();
+    }
+  }
+
+  /** Every committed record of the topic (read_committed), waiting until {@code atLeast} arrived or the timeout. */
+  public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast, Duration timeout) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("isolation.level", "read_committed");
+    p.put("auto.offset.reset", "earliest");
+    p.put("enable.auto.commit", "false");
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long quietSince = System.nanoTime();
+      while (System.nanoTime() < deadline) {
+        int before = out.size();
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+        if (out.size() > before) {
+          quietSince = System.nanoTime();
+        }
+        boolean atEnd = c.endOffsets(parts).entrySet().stream().allMatch(en -> c.position(en.getKey()) >= en.getValue());
+        if (out.size() >= atLeast && atEnd && System.nanoTime() - quietSince > TimeUnit.MILLISECONDS.toNanos(300)) {
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+}
