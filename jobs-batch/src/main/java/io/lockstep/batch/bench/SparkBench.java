@@ -63,7 +63,7 @@ public final class SparkBench {
   record Options(long rows, long naiveRows, int batchSize, Path dir, Path lrBundle, Path windowsBundle, int runs) {
     static Options parse(String[] args) {
       long rows = 2_000_000;
-      long naive = 200_000;
+      long naive = 500_000;
       int batch = 1024;
       int runs = 2;
       Path dir = Path.of(System.getProperty("java.io.tmpdir"), "lockstep-spark-bench");
