@@ -96,9 +96,12 @@ public final class ScoringTopology {
     if (!windows) {
       return WatermarkStrategy.noWatermarks();
     }
-    // Records without an event time (dead-lettered downstream) must not move the watermark.
-    return WatermarkStrategy.<InputEvent>forBoundedOutOfOrderness(o.outOfOrderness())
+    // Records without an event time (dead-lettered downstream) must not move the watermark. A source
+    // subtask with no partition (parallelism > partitions) or a quiet one would hold it back forever:
+    // after --source-idle-ms without records it is marked idle.
+    WatermarkStrategy<InputEvent> s = WatermarkStrategy.<InputEvent>forBoundedOutOfOrderness(o.outOfOrderness())
         .withTimestampAssigner((e, kafkaTs) -> e.eventTime);
+    return o.sourceIdleMillis() > 0 ? s.withIdleness(java.time.Duration.ofMillis(o.sourceIdleMillis())) : s;
   }
 
   static KafkaSink<OutRecord> sink(StreamOptions o, String topic, String role) {

@@ -32,6 +32,7 @@ public record StreamOptions(
     long checkpointMillis,
     int parallelism,
     long outOfOrdernessMillis,
+    long sourceIdleMillis,
     long bufferTimeoutMillis,
     int sinkLingerMillis,
     String transactionalIdPrefix,
@@ -63,6 +64,7 @@ public record StreamOptions(
     FLAGS.put("--checkpoint-ms", "MS  checkpoint interval (default 1000 exactly-once, 10000 at-least-once; 0 = off)");
     FLAGS.put("--parallelism", "N  (default: the cluster's)");
     FLAGS.put("--out-of-orderness", "DURATION  watermark bound for window features, e.g. 5s (default 5s)");
+    FLAGS.put("--source-idle-ms", "MS  a source subtask without records this long stops holding the watermark back (default 5000)");
     FLAGS.put("--buffer-timeout-ms", "MS  network buffer timeout (default 1)");
     FLAGS.put("--sink-linger-ms", "MS  linger.ms of the sink's producer (default 1)");
     FLAGS.put("--transactional-id-prefix", "P  exactly-once only (default lockstep-<output-topic>)");
@@ -138,6 +140,7 @@ public record StreamOptions(
         nonNegativeLong(v, "--checkpoint-ms", defaultCheckpoint),
         positiveInt(v, "--parallelism", -1),
         durationMillis(v.getOrDefault("--out-of-orderness", "5s"), "--out-of-orderness"),
+        nonNegativeLong(v, "--source-idle-ms", 5000),
         nonNegativeLong(v, "--buffer-timeout-ms", 1),
         (int) nonNegativeLong(v, "--sink-linger-ms", 1),
         v.getOrDefault("--transactional-id-prefix", "lockstep-" + output),

@@ -37,7 +37,7 @@ public final class StreamScoreJob {
   public static StreamExecutionEnvironment environment(StreamOptions o) {
     BundleBytes bundleBytes = BundleBytes.read(o.bundle());
     Bundle bundle = bundleBytes.load();
-    Configuration conf = new Configuration();
+    Configuration conf = Loopback.bind(new Configuration());
     if (o.fromSavepoint() != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, o.fromSavepoint());
     }

@@ -32,7 +32,7 @@ final class StreamHarness {
   private StreamHarness() {}
 
   static MiniClusterExtension miniCluster() {
-    Configuration conf = new Configuration();
+    Configuration conf = io.lockstep.streaming.Loopback.bind(new Configuration());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));

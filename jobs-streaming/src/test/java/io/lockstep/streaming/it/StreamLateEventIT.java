@@ -47,7 +47,7 @@ class StreamLateEventIT {
 
     JobClient job = StreamScoreJob.start(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
         "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", "2",
-        "--out-of-orderness", "1s", "--with-features"));
+        "--out-of-orderness", "1s", "--source-idle-ms", "300", "--with-features"));
     try {
       send(kafka, in, codec, bundle, T0 + 10_000, T0 + 20_000);
       Thread.sleep(1500); // the watermark (periodic, 200 ms) reaches T0 + 20 000 - 1 000 - 1

@@ -1,0 +1,176 @@
+package io.lockstep.batch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lockstep.avro.PlainJson;
+import io.lockstep.avro.PredictionSchema;
+import io.lockstep.batch.io.CsvText;
+import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.BundleLoader;
+import io.lockstep.score.OnnxScorer;
+import io.lockstep.score.ScorerOptions;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lockstep tail}: prints a predictions or dead-letter topic as JSON lines or CSV, writing and
+ * flushing each record as it arrives (DESIGN.md §5). Dead letters are JSON values and print as they
+ * are; predictions are Avro binary of the prediction schema, which {@code --bundle} (and the job's
+ * {@code --keep}) derive. Reads committed records only, without a consumer group (it commits nothing).
+ */
+@Command(name = "tail", mixinStandardHelpOptions = true,
+    description = "Print the predictions or dead letters of a Kafka topic as JSON lines or CSV.")
+final class TailCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers, HOST:PORT.")
+  String bootstrap;
+
+  @Option(names = "--topic", required = true, description = "Topic to read.")
+  String topic;
+
+  @Option(names = "--from-beginning", description = "Start at the earliest offset (default: only new records).")
+  boolean fromBeginning;
+
+  @Option(names = "--max", defaultValue = "0", description = "Stop after N records (default: no limit).")
+  long max;
+
+  @Option(names = "--idle", defaultValue = "0", description = "Stop after S seconds without a new record (default: never).")
+  double idleSeconds;
+
+  @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or csv (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--output", description = "Write to this file instead of stdout.")
+  Path output;
+
+  @Option(names = "--bundle", description = "Bundle the predictions were scored with (needed to decode Avro predictions).")
+  Path bundle;
+
+  @Option(names = "--keep", split = ",", description = "The --keep fields the job was started with.")
+  List<String> keep = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if (!format.equals("jsonl") && !format.equals("csv")) {
+      throw new IllegalArgumentException("--format must be jsonl or csv, got '" + format + "'");
+    }
+    Schema schema = bundle == null ? null : predictionSchema(BundleLoader.load(bundle), keep);
+    GenericDatumReader<GenericRecord> reader = schema == null ? null : new GenericDatumReader<>(schema);
+    long seen = 0;
+    List<String> header = null;
+    try (OutputStream sink = output == null ? null : Files.newOutputStream(output);
+         KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      PrintStream out = sink == null ? System.out : new PrintStream(sink, false, StandardCharsets.UTF_8);
+      long lastRecord = System.nanoTime();
+      BinaryDecoder decoder = null;
+      while (max <= 0 || seen < max) {
+        boolean any = false;
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          any = true;
+          ObjectNode node;
+          if (isJson(r.value())) {
+            node = (ObjectNode) JSON.readTree(r.value());
+          } else if (reader == null) {
+            throw new IllegalArgumentException(topic + "/" + r.partition() + "/" + r.offset()
+                + " is an Avro prediction: pass --bundle (and the job's --keep) to decode it");
+          } else {
+            decoder = DecoderFactory.get().binaryDecoder(r.value(), decoder);
+            node = PlainJson.toNode(reader.read(null, decoder));
+          }
+          if (format.equals("csv")) {
+            if (header == null) {
+              header = fieldNames(node);
+              out.println(String.join(",", header.stream().map(CsvText::quote).toList()));
+            }
+            out.println(csvRow(node, header));
+          } else {
+            out.println(node.toString());
+          }
+          out.flush();
+          if (max > 0 && ++seen >= max) {
+            break;
+          } else if (max <= 0) {
+            seen++;
+          }
+        }
+        if (any) {
+          lastRecord = System.nanoTime();
+        } else if (idleSeconds > 0 && System.nanoTime() - lastRecord > (long) (idleSeconds * 1e9)) {
+          break;
+        }
+      }
+      out.flush();
+    }
+    System.err.println("lockstep tail: " + seen + " records from " + topic);
+    return 0;
+  }
+
+  static Schema predictionSchema(Bundle b, List<String> keep) {
+    try (OnnxScorer scorer = OnnxScorer.open(b, ScorerOptions.defaults())) {
+      return PredictionSchema.derive(b, scorer.fields(), keep, true);
+    }
+  }
+
+  private static boolean isJson(byte[] v) {
+    return v != null && v.length > 0 && v[0] == '{' && v[v.length - 1] == '}';
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static String csvRow(JsonNode node, List<String> header) {
+    List<String> cells = new ArrayList<>();
+    for (String h : header) {
+      JsonNode v = node.get(h);
+      cells.add(v == null || v.isNull() ? "" : CsvText.quote(v.isTextual() ? v.textValue() : v.toString()));
+    }
+    return String.join(",", cells);
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", "false");
+    p.put("client.id", "lockstep-tail");
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> parts = new ArrayList<>();
+    c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+    if (parts.isEmpty()) {
+      c.close();
+      throw new IllegalArgumentException("topic " + topic + " does not exist on " + bootstrap);
+    }
+    c.assign(parts);
+    if (fromBeginning) {
+      c.seekToBeginning(parts);
+    } else {
+      c.seekToEnd(parts);
+      parts.forEach(c::position);
+    }
+    return c;
+  }
+}
