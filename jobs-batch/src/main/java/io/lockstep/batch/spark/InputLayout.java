@@ -4,15 +4,15 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * The columns of decoded input rows, whatever the format they came from: the fields of
- * {@code input.avsc} at their schema positions (so a {@link Row} is a
- * {@link io.lockstep.features.FieldAccessor} as it is), then the {@code --keep} extras that are
+ * {@code input.avsc} at their schema positions (so {@link InternalFields}
+ * reads them by schema position), then the {@code --keep} extras that are
  * not schema fields (as text), then where the record came from and what became of it:
  * <ul>
  *   <li>{@code _ls_file}, {@code _ls_pos}: file path and 1-based line (text) or record number (binary);
@@ -103,10 +103,9 @@ public final class InputLayout implements Serializable {
    * The decode failure of a row: its {@code _ls_reason}, or {@code schema:<field>} for a null in a
    * field {@code input.avsc} requires (rows from Spark's own readers are not checked otherwise).
    */
-  public String decodeFailure(Row row) {
-    String reason = row.getString(reasonIndex());
-    if (reason != null) {
-      return reason;
+  public String decodeFailure(InternalRow row) {
+    if (!row.isNullAt(reasonIndex())) {
+      return row.getUTF8String(reasonIndex()).toString();
     }
     for (int i = 0; i < fieldCount; i++) {
       if (required[i] && row.isNullAt(i)) {
@@ -117,8 +116,8 @@ public final class InputLayout implements Serializable {
   }
 
   /** {@code file:position} with the file's name only, as the single-node runner writes it. */
-  public String source(Row row) {
-    String file = row.getString(fileIndex());
+  public String source(InternalRow row) {
+    String file = row.isNullAt(fileIndex()) ? null : row.getUTF8String(fileIndex()).toString();
     String name = file == null ? "?" : file.substring(file.lastIndexOf('/') + 1);
     return name + ":" + (row.isNullAt(posIndex()) ? "?" : row.getLong(posIndex()));
   }

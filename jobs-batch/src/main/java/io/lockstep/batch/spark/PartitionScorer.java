@@ -7,12 +7,14 @@ import io.lockstep.score.BatchScorer;
 import io.lockstep.score.ScoringBuffer;
 import io.lockstep.window.KeyWindowState;
 import io.lockstep.window.WindowSet;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Row;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Scores one partition of {@link InputLayout} rows in batches through the common
@@ -24,7 +26,7 @@ import org.apache.spark.sql.Row;
  * position)} ({@link WindowOrder}): each key's events then pass through one {@link KeyWindowState}
  * in the order DESIGN.md §3 prescribes, and the state is dropped when the next key starts.
  */
-final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final ScoringPlan plan;
 
   PartitionScorer(ScoringPlan plan) {
@@ -32,20 +34,23 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> input) {
+  public Iterator<InternalRow> call(Iterator<InternalRow> input) {
     return new Run(plan, input);
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The state of one partition's pass. */
-  private static final class Run implements Iterator<Row>, ScoringBuffer.Sink<Row> {
+  private static final class Run implements Iterator<InternalRow>, ScoringBuffer.Sink<InternalRow> {
     private final ScoringPlan plan;
-    private final Iterator<Row> input;
+    private final Iterator<InternalRow> input;
+    private final InternalFields fields;
     private final InputLayout layout;
     private final WindowSet windows;
-    private final ScoringBuffer<Row> buffer;
+    private final ScoringBuffer<InternalRow> buffer;
     private final PredictionRows predictions;
     private final DeadLetterFiles.Writer deadFile;
-    private final ArrayDeque<Row> out = new ArrayDeque<>();
+    private final ArrayDeque<InternalRow> out = new ArrayDeque<>();
     private final double[] windowValues;
     private String currentKey;
     private KeyWindowState state;
@@ -54,10 +59,11 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private long dead;
     private boolean finished;
 
-    Run(ScoringPlan plan, Iterator<Row> input) {
+    Run(ScoringPlan plan, Iterator<InternalRow> input) {
       this.plan = plan;
       this.input = input;
       this.layout = plan.layout();
+      this.fields = new InternalFields(layout.schema());
       ExecutorModels.Model model = ExecutorModels.get(plan.bundle().value());
       this.windows = model.windows();
       this.buffer = new ScoringBuffer<>(model.pipeline(), model.scorer().newBatch(plan.batchSize()));
@@ -83,21 +89,23 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
       return out.poll();
     }
 
-    private void offer(Row row) {
+    /** Spark may reuse the row object it hands out: a row that waits for its batch is copied. */
+    private void offer(InternalRow next) {
       read++;
+      InternalRow row = next.copy();
       String failure = layout.decodeFailure(row);
       if (failure != null) {
         deadLetter(row, failure, null);
         return;
       }
-      FieldAccessor fields = row::get;
+      FieldAccessor fields = this.fields.of(row);
       double[] values = null;
       if (windowValues != null) {
         String key = windows.key(fields);
@@ -117,19 +125,19 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public void scored(Row row, BatchScorer batch, int r) {
+    public void scored(InternalRow row, BatchScorer batch, int r) {
       out.add(predictions.scored(row, batch, r));
       scored++;
     }
 
     @Override
-    public void rejected(Row row, String reason) {
-      deadLetter(row, reason, windows.key(row::get));
+    public void rejected(InternalRow row, String reason) {
+      deadLetter(row, reason, windows.key(fields.copyFor(row)));
     }
 
-    private void deadLetter(Row row, String reason, String key) {
-      byte[] bytes = row.isNullAt(layout.bytesIndex()) ? null : (byte[]) row.get(layout.bytesIndex());
-      String text = row.isNullAt(layout.textIndex()) ? null : row.getString(layout.textIndex());
+    private void deadLetter(InternalRow row, String reason, String key) {
+      byte[] bytes = row.isNullAt(layout.bytesIndex()) ? null : row.getBinary(layout.bytesIndex());
+      String text = row.isNullAt(layout.textIndex()) ? null : row.getUTF8String(layout.textIndex()).toString();
       String source = layout.source(row);
       DeadLetter dl = bytes != null
           ? DeadLetter.ofBytes(reason, DeadLetter.Level.SPARK, source, key, bytes)
@@ -143,11 +151,11 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     /** Rows from Spark's readers carry no original text: the input fields as a JSON object stand in. */
-    private String originalJson(Row row) {
-      com.fasterxml.jackson.databind.node.ObjectNode n = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
-      org.apache.avro.Schema schema = layout.schema();
-      for (org.apache.avro.Schema.Field f : schema.getFields()) {
-        Object v = row.get(f.pos());
+    private String originalJson(InternalRow row) {
+      ObjectNode n = JSON.createObjectNode();
+      FieldAccessor values = fields.copyFor(row);
+      for (org.apache.avro.Schema.Field f : layout.schema().getFields()) {
+        Object v = values.get(f.pos());
         if (v == null) {
           n.putNull(f.name());
         } else if (v instanceof Number || v instanceof Boolean) {

@@ -6,21 +6,30 @@ import io.lockstep.score.BatchScorer;
 import io.lockstep.score.PredictionField;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Prediction rows in the bundle's prediction schema (DESIGN.md §4), the one the single-node runner
  * writes, derived by the same {@link PredictionSchema}: key, {@code --keep} passthrough, each named
- * prediction field, {@code model}.
+ * prediction field, {@code model}. Built in Spark's internal format: passthrough values are copied
+ * as they are (a string stays UTF-8 bytes), predictions go in as primitives.
  */
 final class PredictionRows {
+  static final String DEAD_LETTER = "_dead_letter";
+  static final String SOURCE = "_source";
+  static final String FEATURES = "_features";
+
   private final Schema schema;
   private final int[] passthrough;
+  private final DataType[] passthroughTypes;
   private final int predictionCount;
-  private final String modelId;
+  private final UTF8String modelId;
   private final boolean inlineDeadLetter;
   private final boolean emitFeatures;
   private final InputLayout layout;
@@ -37,18 +46,17 @@ final class PredictionRows {
     this.schema = PredictionSchema.derive(bundle, fields, keep, false);
     List<String> cols = PredictionSchema.passthrough(bundle, keep);
     this.passthrough = new int[cols.size()];
+    this.passthroughTypes = new DataType[cols.size()];
+    StructType in = layout.sparkSchema();
     for (int i = 0; i < cols.size(); i++) {
-      Schema.Field in = bundle.inputSchema().getField(cols.get(i));
-      passthrough[i] = in != null ? in.pos() : layout.extraIndex(layout.extras().indexOf(cols.get(i)));
+      Schema.Field f = bundle.inputSchema().getField(cols.get(i));
+      passthrough[i] = f != null ? f.pos() : layout.extraIndex(layout.extras().indexOf(cols.get(i)));
+      passthroughTypes[i] = in.fields()[passthrough[i]].dataType();
     }
     this.predictionCount = fields.size();
-    this.modelId = bundle.id();
+    this.modelId = UTF8String.fromString(bundle.id());
     this.inlineDeadLetter = inlineDeadLetter;
   }
-
-  static final String DEAD_LETTER = "_dead_letter";
-  static final String SOURCE = "_source";
-  static final String FEATURES = "_features";
 
   Schema avroSchema() {
     return schema;
@@ -66,32 +74,29 @@ final class PredictionRows {
     return passthrough.length + predictionCount + 1 + (emitFeatures ? 2 : 0) + (inlineDeadLetter ? 1 : 0);
   }
 
-  Row scored(Row input, BatchScorer batch, int row) {
+  InternalRow scored(InternalRow input, BatchScorer batch, int row) {
     Object[] v = new Object[width()];
     for (int i = 0; i < passthrough.length; i++) {
-      v[i] = input.get(passthrough[i]);
+      v[i] = input.isNullAt(passthrough[i]) ? null : input.get(passthrough[i], passthroughTypes[i]);
     }
+    int p = passthrough.length;
     for (int f = 0; f < predictionCount; f++) {
-      v[passthrough.length + f] = batch.value(f, row);
+      Object value = batch.value(f, row);
+      v[p + f] = value instanceof String s ? UTF8String.fromString(s) : value;
     }
-    v[passthrough.length + predictionCount] = modelId;
+    v[p + predictionCount] = modelId;
     if (emitFeatures) {
-      v[passthrough.length + predictionCount + 1] = layout.source(input);
-      float[] f = batch.featureRow(row);
-      Float[] boxed = new Float[f.length];
-      for (int i = 0; i < f.length; i++) {
-        boxed[i] = f[i];
-      }
-      v[passthrough.length + predictionCount + 2] = scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.asList(boxed));
+      v[p + predictionCount + 1] = UTF8String.fromString(layout.source(input));
+      v[p + predictionCount + 2] = UnsafeArrayData.fromPrimitiveArray(batch.featureRow(row));
     }
-    return RowFactory.create(v);
+    return new GenericInternalRow(v);
   }
 
   /** The inline form of a dead letter: only {@code model} and {@code _dead_letter} are set. */
-  Row deadLetter(String json) {
+  InternalRow deadLetter(String json) {
     Object[] v = new Object[width()];
     v[passthrough.length + predictionCount] = modelId;
-    v[v.length - 1] = json;
-    return RowFactory.create(v);
+    v[v.length - 1] = UTF8String.fromString(json);
+    return new GenericInternalRow(v);
   }
 }

@@ -2,13 +2,18 @@ package io.lockstep.batch.spark;
 
 import io.lockstep.bundle.Bundle;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * The scoring step as a function of datasets: decoded input rows ({@link InputLayout}) in,
- * prediction rows out. Without window features it is one {@code mapPartitions} over the input as
+ * prediction rows out. The pass runs over Spark's internal rows ({@code InternalRow}), not
+ * {@code Row}s: converting every row to and from Java objects costs more than the model
+ * (DESIGN.md §8). That needs the classic (non-Connect) Spark session, which spark-submit gives. Without window features it is one {@code mapPartitions} over the input as
  * it was read (no shuffle; predictions follow input order within each partition); with them the
  * input is first put in {@link WindowOrder}.
  */
@@ -24,7 +29,9 @@ public final class SparkScoring {
     Dataset<Row> ordered = model.windows().isEmpty() ? decoded
         : WindowOrder.apply(decoded, bundle.spec(), bundle.inputSchema(), shufflePartitions);
     StructType out = outputSchema(plan, model);
-    return ordered.mapPartitions(new PartitionScorer(plan), Encoders.row(out));
+    RDD<InternalRow> rows = ((org.apache.spark.sql.classic.Dataset<Row>) ordered).queryExecution().toRdd();
+    JavaRDD<InternalRow> scored = rows.toJavaRDD().mapPartitions(new PartitionScorer(plan));
+    return ((SparkSession) ordered.sparkSession()).internalCreateDataFrame(scored.rdd(), out, false);
   }
 
   static PredictionRows predictionRows(ScoringPlan plan, ExecutorModels.Model model) {
