@@ -47,13 +47,22 @@ public final class ScoringTopology {
 
   public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle) {
     boolean windows = !bundle.spec().windowFeatures().isEmpty();
-    DataStream<InputEvent> input = env.fromSource(source(o, bundleBytes, windows), watermarks(o, windows), SOURCE_UID)
+    SingleOutputStreamOperator<InputEvent> read = env.fromSource(source(o, bundleBytes, windows), watermarks(o, windows), SOURCE_UID)
         .uid(SOURCE_UID).name("Kafka " + o.inputTopic() + " (" + o.inputFormat().flag() + ")");
+    DataStream<InputEvent> input = read;
 
     DataStream<OutRecord> deadLetters = null;
     if (windows) {
       SingleOutputStreamOperator<InputEvent> readable = input.process(new UnreadableRouter())
-          .uid(ROUTE_UID).name("dead-letter unreadable, keyless or timeless records");
+          .uid(ROUTE_UID).name("route unreadable");
+      int partitions = TopicPartitions.count(o.bootstrap(), o.inputTopic());
+      int parallelism = o.hasParallelism() ? o.parallelism() : env.getParallelism();
+      if (partitions > 0 && parallelism > partitions) {
+        // A source subtask without a partition emits no watermark and would hold event time back.
+        // The router stays chained to the source: a rebalance between them would reorder a key's events.
+        read.setParallelism(partitions);
+        readable.setParallelism(partitions);
+      }
       SingleOutputStreamOperator<InputEvent> windowed = readable
           .keyBy((KeySelector<InputEvent, String>) e -> e.entityKey, Types.STRING)
           .process(new WindowFeatureFunction(bundleBytes, o.inputFormat()), TypeInformation.of(InputEvent.class))

@@ -50,9 +50,10 @@ class StreamLateEventIT {
         "--out-of-orderness", "1s", "--source-idle-ms", "300", "--with-features"));
     try {
       send(kafka, in, codec, bundle, T0 + 10_000, T0 + 20_000);
-      Thread.sleep(1500); // the watermark (periodic, 200 ms) reaches T0 + 20 000 - 1 000 - 1
+      // The first prediction comes out once the watermark (T0 + 20 000 - 1 000 - 1) passed T0 + 10 000.
+      kafka.readAll(out, 1, Duration.ofSeconds(60));
       send(kafka, in, codec, bundle, T0 + 15_000, T0 + 19_500, T0 + 40_000);
-      Thread.sleep(1500);
+      Thread.sleep(1000);
       send(kafka, in, codec, bundle, T0 + 100_000);
 
       List<ConsumerRecord<byte[], byte[]>> dead = kafka.readAll(out + ".dlq", 1, Duration.ofSeconds(60));

@@ -1,0 +1,29 @@
+package io.lockstep.streaming;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Asks the broker how many partitions a topic has, when the job graph is built. */
+final class TopicPartitions {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicPartitions.class);
+
+  private TopicPartitions() {}
+
+  /** The topic's partition count, or -1 when it cannot be learned (topic not created yet, broker down). */
+  static int count(String bootstrap, String topic) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "10000",
+        "default.api.timeout.ms", "15000"))) {
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
+      return d.partitions().size();
+    } catch (Exception e) {
+      LOG.warn("cannot read the partition count of {} on {} ({}); the source runs at the job's parallelism",
+          topic, bootstrap, e.getMessage());
+      return -1;
+    }
+  }
+}
