@@ -36,13 +36,16 @@ import org.apache.spark.sql.RowFactory;
 final class FileRecords implements Iterator<Row>, AutoCloseable {
   private final InputLayout layout;
   private final String path;
+  private final int fileIndex;
   private final String name;
   private final RecordSource source;
   private RawRecord next;
 
-  FileRecords(String path, FileFormat format, InputLayout layout, Configuration conf) {
+  /** @param fileIndex the file's position in {@link InputLayout#files()} */
+  FileRecords(String path, int fileIndex, FileFormat format, InputLayout layout, Configuration conf) {
     this.layout = layout;
     this.path = path;
+    this.fileIndex = fileIndex;
     this.name = path.substring(path.lastIndexOf('/') + 1);
     try {
       Path p = new Path(path);
@@ -96,7 +99,7 @@ final class FileRecords implements Iterator<Row>, AutoCloseable {
         values[layout.extraIndex(e)] = extras[e];
       }
     }
-    values[layout.fileIndex()] = path;
+    values[layout.fileIndex()] = fileIndex;
     values[layout.posIndex()] = Long.parseLong(r.source().substring(r.source().lastIndexOf(':') + 1));
     values[layout.reasonIndex()] = d.reason();
     values[layout.textIndex()] = r.text();

@@ -15,8 +15,10 @@ import org.apache.spark.sql.types.StructType;
  * reads them by schema position), then the {@code --keep} extras that are
  * not schema fields (as text), then where the record came from and what became of it:
  * <ul>
- *   <li>{@code _ls_file}, {@code _ls_pos}: file path and 1-based line (text) or record number (binary);
- *       together the input order that breaks ties of equal event times (DESIGN.md §3);</li>
+ *   <li>{@code _ls_file}, {@code _ls_pos}: the file's index in {@link #files()} (input order of
+ *       files) and the 1-based line (text) or record number (binary); together the input order
+ *       that breaks ties of equal event times (DESIGN.md §3). An index, not the path: every row
+ *       is shuffled and sorted with it, and a path is a hundred bytes;</li>
  *   <li>{@code _ls_reason}: the decode failure ({@code decode:}, {@code schema:}), null if it decoded;</li>
  *   <li>{@code _ls_text} / {@code _ls_bytes}: the original line or record bytes for dead letters.</li>
  * </ul>
@@ -33,9 +35,12 @@ public final class InputLayout implements Serializable {
   private final int fieldCount;
   private final boolean[] required;
   private final String[] names;
+  private final List<String> files;
   private transient Schema schema;
 
-  public InputLayout(Schema input, List<String> extras) {
+  /** @param files the input's file names (sources of dead letters), in input order */
+  public InputLayout(Schema input, List<String> extras, List<String> files) {
+    this.files = List.copyOf(files);
     this.schemaJson = input.toString();
     this.extras = List.copyOf(extras);
     this.fieldCount = input.getFields().size();
@@ -52,6 +57,10 @@ public final class InputLayout implements Serializable {
       schema = new Schema.Parser().parse(schemaJson);
     }
     return schema;
+  }
+
+  public List<String> files() {
+    return files;
   }
 
   public List<String> extras() {
@@ -91,7 +100,7 @@ public final class InputLayout implements Serializable {
     for (String e : extras) {
       fields.add(DataTypes.createStructField(e, DataTypes.StringType, true));
     }
-    fields.add(DataTypes.createStructField(FILE, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(FILE, DataTypes.IntegerType, true));
     fields.add(DataTypes.createStructField(POS, DataTypes.LongType, true));
     fields.add(DataTypes.createStructField(REASON, DataTypes.StringType, true));
     fields.add(DataTypes.createStructField(TEXT, DataTypes.StringType, true));
@@ -117,8 +126,7 @@ public final class InputLayout implements Serializable {
 
   /** {@code file:position} with the file's name only, as the single-node runner writes it. */
   public String source(InternalRow row) {
-    String file = row.isNullAt(fileIndex()) ? null : row.getUTF8String(fileIndex()).toString();
-    String name = file == null ? "?" : file.substring(file.lastIndexOf('/') + 1);
+    String name = row.isNullAt(fileIndex()) ? "?" : files.get(row.getInt(fileIndex()));
     return name + ":" + (row.isNullAt(posIndex()) ? "?" : row.getLong(posIndex()));
   }
 }

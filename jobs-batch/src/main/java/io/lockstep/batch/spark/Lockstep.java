@@ -58,7 +58,8 @@ public final class Lockstep {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     BundleFiles files = BundleFiles.read(bundle, spark.sparkContext().hadoopConfiguration());
     ExecutorModels.Model model = ExecutorModels.get(files);
-    InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), keep));
+    InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), keep),
+        SparkInput.DATAFRAME);
     ScoringPlan plan = new ScoringPlan(jsc.broadcast(files), layout, keep, batchSize, false, null, null,
         jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration())));
     return new Scored(SparkScoring.score(SparkInput.fromDataFrame(input, layout), plan, model, 0));

@@ -10,6 +10,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -31,7 +32,7 @@ final class ScoreUdf implements UDF1<Row, Row> {
   static StructType returnType(ExecutorModels.Model model) {
     List<StructField> fields = new ArrayList<>();
     for (PredictionField f : model.scorer().fields()) {
-      DataTypesHolder.add(fields, f);
+      fields.add(DataTypes.createStructField(f.name(), sparkType(f), true));
     }
     fields.add(DataTypes.createStructField(REASON, DataTypes.StringType, true));
     return DataTypes.createStructType(fields);
@@ -85,15 +86,12 @@ final class ScoreUdf implements UDF1<Row, Row> {
     return i -> index[i] < 0 || row.isNullAt(index[i]) ? null : row.get(index[i]);
   }
 
-  /** Spark types of prediction fields. */
-  private static final class DataTypesHolder {
-    static void add(List<StructField> fields, PredictionField f) {
-      fields.add(DataTypes.createStructField(f.name(), switch (f.type()) {
-        case FLOAT -> DataTypes.FloatType;
-        case DOUBLE -> DataTypes.DoubleType;
-        case LONG -> DataTypes.LongType;
-        case STRING -> DataTypes.StringType;
-      }, true));
-    }
+  private static DataType sparkType(PredictionField f) {
+    return switch (f.type()) {
+      case FLOAT -> DataTypes.FloatType;
+      case DOUBLE -> DataTypes.DoubleType;
+      case LONG -> DataTypes.LongType;
+      case STRING -> DataTypes.StringType;
+    };
   }
 }

@@ -44,26 +44,66 @@ import org.apache.spark.util.SerializableConfiguration;
 public final class SparkInput {
   private SparkInput() {}
 
-  public static Dataset<Row> read(SparkSession spark, String path, FileFormat format, InputLayout layout) {
+  /**
+   * The input's data files, full paths in input order: the file itself, or a directory's files
+   * (recursively; names starting with {@code _} or {@code .} skipped), sorted by path.
+   */
+  public static List<String> files(SparkSession spark, String path) {
+    return listFiles(path, spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** Names (not paths) of files, as dead-letter sources show them. */
+  public static List<String> names(List<String> files) {
+    return files.stream().map(f -> f.substring(f.lastIndexOf('/') + 1)).toList();
+  }
+
+  /**
+   * @param files {@link #files} of {@code path}; {@code layout.files()} are their names
+   */
+  public static Dataset<Row> read(SparkSession spark, String path, List<String> files, FileFormat format, InputLayout layout) {
     if (format == FileFormat.PARQUET) {
       Dataset<Row> df = spark.read().parquet(path);
-      return fromColumns(df, layout, df.col("_metadata.file_path"), df.col("_metadata.row_index").plus(1));
+      return fromColumns(df, layout, fileIndexByName(layout.files(), df.col("_metadata.file_name")), df.col("_metadata.row_index").plus(1));
     }
-    List<String> files = listFiles(path, spark.sparkContext().hadoopConfiguration());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-    JavaRDD<Row> rows = jsc.parallelize(files, Math.max(1, files.size()))
-        .mapPartitions((FlatMapFunction<java.util.Iterator<String>, Row>) it -> {
+    List<Integer> indexes = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      indexes.add(i);
+    }
+    JavaRDD<Row> rows = jsc.parallelize(indexes, Math.max(1, files.size()))
+        .mapPartitions((FlatMapFunction<java.util.Iterator<Integer>, Row>) it -> {
           List<java.util.Iterator<Row>> parts = new ArrayList<>();
-          it.forEachRemaining(f -> parts.add(new FileRecords(f, format, layout, conf.value().value())));
+          it.forEachRemaining(i -> parts.add(new FileRecords(files.get(i), i, format, layout, conf.value().value())));
           return parts.stream().flatMap(p -> toStream(p)).iterator();
         });
     return spark.createDataFrame(rows, layout.sparkSchema());
   }
 
-  /** A user's DataFrame, columns matched to {@code input.avsc} by name. */
+  /**
+   * A file's index by its name, through a map literal built once (Spark's metadata column gives
+   * the name per row). Two files of one name in different subdirectories share the first's index:
+   * their rows still carry their own record numbers.
+   */
+  private static Column fileIndexByName(List<String> names, Column name) {
+    java.util.Map<String, Integer> first = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      first.putIfAbsent(names.get(i), i);
+    }
+    List<Column> kv = new ArrayList<>();
+    first.forEach((k, v) -> {
+      kv.add(lit(k));
+      kv.add(lit(v));
+    });
+    return functions.element_at(functions.map(kv.toArray(new Column[0])), name);
+  }
+
+  /** The single "file" of a DataFrame input: dead-letter sources read {@code dataframe:<row id>}. */
+  public static final List<String> DATAFRAME = List.of("dataframe");
+
+  /** A user's DataFrame, columns matched to {@code input.avsc} by name; {@code layout.files()} is {@link #DATAFRAME}. */
   public static Dataset<Row> fromDataFrame(Dataset<Row> df, InputLayout layout) {
-    return fromColumns(df, layout, lit("dataframe"), functions.monotonically_increasing_id().plus(1));
+    return fromColumns(df, layout, lit(0), functions.monotonically_increasing_id().plus(1));
   }
 
   private static Dataset<Row> fromColumns(Dataset<Row> df, InputLayout layout, Column file, Column pos) {
@@ -87,7 +127,7 @@ public final class SparkInput {
     for (String e : layout.extras()) {
       cols.add(Arrays.asList(have.fieldNames()).contains(e) ? df.col(e).cast(DataTypes.StringType).as(e) : lit(null).cast(DataTypes.StringType).as(e));
     }
-    cols.add(file.as(InputLayout.FILE));
+    cols.add(file.cast(DataTypes.IntegerType).as(InputLayout.FILE));
     cols.add(pos.cast(DataTypes.LongType).as(InputLayout.POS));
     cols.add(lit(null).cast(DataTypes.StringType).as(InputLayout.REASON));
     cols.add(lit(null).cast(DataTypes.StringType).as(InputLayout.TEXT));
@@ -114,7 +154,6 @@ public final class SparkInput {
     return c.try_cast(want);
   }
 
-  /** The data files under a path: the file itself, or a directory's files without {@code _}/{@code .} names, sorted. */
   static List<String> listFiles(String path, Configuration conf) {
     try {
       Path p = new Path(path);
@@ -127,9 +166,10 @@ public final class SparkInput {
         out.add(fs.getFileStatus(p).getPath().toString());
         return out;
       }
-      for (FileStatus f : fs.listStatus(p)) {
-        String name = f.getPath().getName();
-        if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(p, true);
+      while (it.hasNext()) {
+        FileStatus f = it.next();
+        if (!hidden(p, f.getPath())) {
           out.add(f.getPath().toString());
         }
       }
@@ -141,6 +181,16 @@ public final class SparkInput {
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": cannot list: " + e.getMessage(), e);
     }
+  }
+
+  /** Hidden as Spark's readers hide: a name under {@code root} starting with {@code _} or {@code .}. */
+  private static boolean hidden(Path root, Path file) {
+    for (Path q = file; q != null && !q.equals(root) && q.getParent() != null; q = q.getParent()) {
+      if (q.getName().startsWith("_") || q.getName().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static java.util.stream.Stream<Row> toStream(java.util.Iterator<Row> it) {

@@ -1,6 +1,7 @@
 package io.lockstep.batch.spark;
 
 import io.lockstep.score.PredictionBuilder;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -32,17 +33,20 @@ public final class SparkScoreJob {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    BundleFiles files = BundleFiles.read(options.bundle(), conf);
-    ExecutorModels.Model model = ExecutorModels.get(files);
-    InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()));
+    BundleFiles bundleFiles = BundleFiles.read(options.bundle(), conf);
+    ExecutorModels.Model model = ExecutorModels.get(bundleFiles);
+    List<String> files = SparkInput.files(spark, options.input());
+    InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()),
+        SparkInput.names(files));
     DeadLetterFiles deadLetters = DeadLetterFiles.forOutput(options.output());
     ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
-    ScoringPlan plan = new ScoringPlan(jsc.broadcast(files), layout, options.keep(), options.batchSize(),
+    ScoringPlan plan = new ScoringPlan(jsc.broadcast(bundleFiles), layout, options.keep(), options.batchSize(),
         options.emitFeatures(), deadLetters, counters, hadoop);
-    LOG.info("scoring {} with {} ({} bytes broadcast), batch {}", options.input(), model.bundle().id(), files.bytes(), options.batchSize());
+    LOG.info("scoring {} ({} files) with {} ({} bytes broadcast), batch {}", options.input(), files.size(), model.bundle().id(),
+        bundleFiles.bytes(), options.batchSize());
 
-    Dataset<Row> decoded = SparkInput.read(spark, options.input(), options.inputFormat(), layout);
+    Dataset<Row> decoded = SparkInput.read(spark, options.input(), files, options.inputFormat(), layout);
     Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
     deadLetters.prepare(conf);
     SparkOutput.write(predictions, options.output(), options.outputFormat(), SparkScoring.predictionRows(plan, model).avroSchema());

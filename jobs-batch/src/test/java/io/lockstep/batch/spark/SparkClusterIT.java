@@ -89,7 +89,24 @@ class SparkClusterIT {
     assertThat(LocalSpark.parts(out)).isNotEmpty();
   }
 
+  @Test
+  void badFlagsExitTwoAndAMissingInputExitsOneWithAOneLineCause() throws Exception {
+    Run noBundle = submitTo("local[1]", "--input", "a.csv", "--output", WORK.resolve("x.csv").toString());
+    assertThat(noBundle.exit).as(noBundle.output).isEqualTo(2);
+    assertThat(noBundle.output).contains("lockstep spark: Missing required option: '--bundle");
+
+    Path missing = WORK.resolve("no-such-input.csv");
+    Run noInput = submitTo("local[1]", "--bundle", ROOT.resolve("examples/churn/bundle").toString(),
+        "--input", missing.toString(), "--output", WORK.resolve("y.parquet").toString());
+    assertThat(noInput.exit).as(noInput.output).isEqualTo(1);
+    assertThat(noInput.output).contains("lockstep spark: " + missing + ": no such input file or directory");
+  }
+
   private static Run submit(String... jobArgs) throws Exception {
+    return submitTo(master, jobArgs);
+  }
+
+  private static Run submitTo(String master, String... jobArgs) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("deploy/bin/spark-submit").toString(), "--master", master,
         "--conf", "spark.ui.enabled=false", "--executor-memory", "1g", "--total-executor-cores", "2", JAR.toString()));
     cmd.addAll(List.of(jobArgs));

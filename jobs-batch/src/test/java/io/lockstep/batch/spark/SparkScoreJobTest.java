@@ -169,6 +169,30 @@ class SparkScoreJobTest {
     assertThat(reasons).isEqualTo(expectedFeatureFailures);
   }
 
+  /** Window features through the library: the DataFrame's order before any shuffle is the input order. */
+  @Test
+  void libraryApiComputesWindowFeaturesAsTheGoldenFilesSay() throws IOException {
+    GoldenFixture fx = GoldenFixture.of("windows");
+    Lockstep.Scored scored = Lockstep.score(spark, goldenRowsAsDataFrame(fx), fx.bundle().toString());
+    Map<String, List<Double>> actual = new java.util.TreeMap<>();
+    for (Row p : scored.predictions().collectAsList()) {
+      actual.computeIfAbsent(p.getString(0), k -> new java.util.ArrayList<>()).add(((Number) p.getAs("score")).doubleValue());
+    }
+    Map<String, List<Double>> expected = new java.util.TreeMap<>();
+    fx.expected().values().forEach(e -> expected.computeIfAbsent(e.key(), k -> new java.util.ArrayList<>()).add(e.prediction("score")));
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    for (String key : expected.keySet()) {
+      List<Double> a = actual.get(key).stream().sorted().toList();
+      List<Double> e = expected.get(key).stream().sorted().toList();
+      assertThat(a).as("key %s", key).hasSameSizeAs(e);
+      for (int i = 0; i < e.size(); i++) {
+        assertThat(a.get(i)).as("key %s score %d", key, i).isCloseTo(e.get(i), within(1e-5));
+      }
+    }
+    assertThat(scored.deadLetters().count()).isEqualTo(
+        fx.expectedDeadLetters().values().stream().filter(r -> r.startsWith("missing:") || r.startsWith("nan:")).count());
+  }
+
   @Test
   void sqlUdfScoresOneRowAndNamesTheReasonOfARejectedOne() throws IOException {
     GoldenFixture fx = GoldenFixture.of("lr");
