@@ -51,7 +51,8 @@ import org.apache.spark.sql.types.DataTypes;
  *       same job on a copy of the bundle whose window features are replaced by row features of the
  *       same width (same model, same input, no shuffle).</li>
  * </ol>
- * Every measurement is taken twice after one warm-up and the best is reported.
+ * Every measurement is taken three times (alternating) after one warm-up and the best is reported:
+ * on a shared machine the least disturbed run is the one closest to the code's own cost.
  *
  * <pre>deploy/bin/spark-submit --master 'local[2]' --driver-memory 4g --class io.lockstep.batch.bench.SparkBench \
  *     jobs-batch/target/lockstep-jobs-batch.jar --rows 2000000</pre>
@@ -65,7 +66,7 @@ public final class SparkBench {
       long rows = 2_000_000;
       long naive = 500_000;
       int batch = 1024;
-      int runs = 2;
+      int runs = 3;
       Path dir = Path.of(System.getProperty("java.io.tmpdir"), "lockstep-spark-bench");
       Path golden = Path.of("common/src/test/resources/golden");
       Path lr = golden.resolve("lr/bundle");

@@ -29,7 +29,11 @@ public final class SparkScoring {
     Dataset<Row> ordered = model.windows().isEmpty() ? decoded
         : WindowOrder.apply(decoded, bundle.spec(), bundle.inputSchema(), shufflePartitions);
     StructType out = outputSchema(plan, model);
-    RDD<InternalRow> rows = ((org.apache.spark.sql.classic.Dataset<Row>) ordered).queryExecution().toRdd();
+    if (!(ordered instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
+      throw new IllegalStateException("Lockstep scores in the executors and needs a classic Spark session "
+          + "(spark-submit, local[*], a cluster); Spark Connect sessions are not supported");
+    }
+    RDD<InternalRow> rows = classic.queryExecution().toRdd();
     JavaRDD<InternalRow> scored = rows.toJavaRDD().mapPartitions(new PartitionScorer(plan));
     return ((SparkSession) ordered.sparkSession()).internalCreateDataFrame(scored.rdd(), out, false);
   }
