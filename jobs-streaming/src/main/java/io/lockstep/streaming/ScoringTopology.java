@@ -65,7 +65,7 @@ public final class ScoringTopology {
       }
       SingleOutputStreamOperator<InputEvent> windowed = readable
           .keyBy((KeySelector<InputEvent, String>) e -> e.entityKey, Types.STRING)
-          .process(new WindowFeatureFunction(bundleBytes, o.inputFormat()), TypeInformation.of(InputEvent.class))
+          .process(new WindowFeatureFunction(bundleBytes), TypeInformation.of(InputEvent.class))
           .uid(WINDOW_UID).name("window features in event time");
       deadLetters = readable.getSideOutput(DeadLetters.TAG).union(windowed.getSideOutput(DeadLetters.TAG));
       input = windowed;

@@ -21,6 +21,8 @@ public class InputEvent {
   public long eventTime = NO_TIME;
   /** Dead-letter reason found at the source (window specs only), else null. */
   public String reason;
+  /** Each window's {@code of} value read at the source (window specs only), see {@code WindowInputs}. */
+  public double[] windowInputs;
   /** The window aggregates in spec order, set by the window operator (null without window features). */
   public double[] windowValues;
 

@@ -7,6 +7,7 @@ import io.lockstep.deadletter.Reason;
 import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.InputFormat;
 import io.lockstep.streaming.scoring.InputDecoder;
+import io.lockstep.streaming.window.WindowInputs;
 import io.lockstep.window.WindowSet;
 import java.util.List;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -29,6 +30,7 @@ public final class InputEventDeserializer implements KafkaRecordDeserializationS
   private final boolean readKeyAndTime;
   private transient InputDecoder decoder;
   private transient WindowSet windows;
+  private transient WindowInputs windowInputs;
 
   public InputEventDeserializer(BundleBytes bundleBytes, InputFormat format, boolean readKeyAndTime) {
     this.bundleBytes = bundleBytes;
@@ -42,6 +44,7 @@ public final class InputEventDeserializer implements KafkaRecordDeserializationS
       Bundle bundle = bundleBytes.load();
       decoder = new InputDecoder(format, bundle.inputSchema(), List.of());
       windows = WindowSet.compile(bundle.spec(), bundle.inputSchema());
+      windowInputs = WindowInputs.compile(bundle.spec(), bundle.inputSchema());
     }
   }
 
@@ -63,6 +66,7 @@ public final class InputEventDeserializer implements KafkaRecordDeserializationS
           e.reason = Reason.missing(windows.timeField());
         } else {
           e.eventTime = time;
+          e.windowInputs = windowInputs.read(acc);
         }
       }
     }

@@ -1,14 +1,10 @@
 package io.lockstep.streaming.window;
 
-import io.lockstep.avro.Decoded;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.deadletter.Reason;
-import io.lockstep.features.FieldAccessor;
 import io.lockstep.streaming.BundleBytes;
-import io.lockstep.streaming.InputFormat;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.scoring.DeadLetters;
-import io.lockstep.streaming.scoring.InputDecoder;
 import io.lockstep.streaming.scoring.StreamMetrics;
 import io.lockstep.window.KeyWindowState;
 import io.lockstep.window.WindowSet;
@@ -39,24 +35,22 @@ public final class WindowFeatureFunction extends KeyedProcessFunction<String, In
   static final long EXPIRY_GRANULARITY_MS = 60_000;
 
   private final BundleBytes bundleBytes;
-  private final InputFormat format;
 
   private transient WindowSet windows;
-  private transient InputDecoder decoder;
+  private transient WindowInputs inputs;
   private transient ValueState<WindowStateCell> windowState;
   private transient MapState<Long, List<InputEvent>> waiting;
   private transient StreamMetrics metrics;
 
-  public WindowFeatureFunction(BundleBytes bundleBytes, InputFormat format) {
+  public WindowFeatureFunction(BundleBytes bundleBytes) {
     this.bundleBytes = bundleBytes;
-    this.format = format;
   }
 
   @Override
   public void open(OpenContext context) {
     Bundle bundle = bundleBytes.load();
     windows = WindowSet.compile(bundle.spec(), bundle.inputSchema());
-    decoder = new InputDecoder(format, bundle.inputSchema(), List.of());
+    inputs = WindowInputs.compile(bundle.spec(), bundle.inputSchema());
     windowState = getRuntimeContext().getState(new ValueStateDescriptor<>("window-state", WindowStateCellSerializer.INSTANCE));
     waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-events", Types.LONG,
         Types.LIST(TypeInformation.of(InputEvent.class))));
@@ -93,9 +87,9 @@ public final class WindowFeatureFunction extends KeyedProcessFunction<String, In
       }
       KeyWindowState state = cell.state(windows);
       for (InputEvent e : release) {
-        Decoded d = decoder.decode(e.value);
         double[] values = new double[windows.size()];
-        windows.observe(state, timestamp, FieldAccessor.of(d.record()), values);
+        windows.observe(state, timestamp, inputs.accessor(e.windowInputs), values);
+        e.windowInputs = null;
         e.windowValues = values;
         out.collect(e);
       }

@@ -83,15 +83,25 @@ public final class StreamBench {
     kafka.createTopics(PARTITIONS, in);
     produce(in, rows);
 
-    double identity = throughput(in, null, churn);
-    double scoring = throughput(in, "score", churn);
-    System.out.printf("identity Kafka->Flink->Kafka: %.0f ev/s; scoring job: %.0f ev/s; ratio %.2f%n", identity, scoring, scoring / identity);
+    // Warm-up (JIT, ORT, broker segments): one small run of each job, not counted.
+    String warm = "bench-warm-" + System.nanoTime();
+    kafka.createTopics(PARTITIONS, warm);
+    produce(warm, rows.subList(0, Math.min(rows.size(), 50_000)));
+    throughput(warm, null, churn);
+    throughput(warm, "score", churn);
+
+    double identity = Math.max(throughput(in, null, churn), throughput(in, null, churn));
+    double scoring = Math.max(throughput(in, "score", churn), throughput(in, "score", churn));
+    System.out.printf("RESULT identity Kafka->Flink->Kafka: %.0f ev/s; scoring job: %.0f ev/s; ratio %.2f (best of 2 each)%n",
+        identity, scoring, scoring / identity);
 
     double rate = Math.max(1000, scoring / 2);
-    double[] alo = latency(churn, rate, "at-least-once");
-    double[] eo = latency(churn, rate, "exactly-once");
-    System.out.printf("latency at %.0f ev/s, at-least-once: p50 %.1f ms, p99 %.1f ms (n=%d)%n", rate, alo[0], alo[1], (long) alo[2]);
-    System.out.printf("latency at %.0f ev/s, exactly-once (checkpoint 1000 ms): p50 %.1f ms, p99 %.1f ms (n=%d)%n", rate, eo[0], eo[1], (long) eo[2]);
+    for (double r : new double[] {rate, 1000}) {
+      double[] alo = latency(churn, r, "at-least-once");
+      System.out.printf("RESULT latency at %.0f ev/s, at-least-once: p50 %.1f ms, p99 %.1f ms (n=%d)%n", r, alo[0], alo[1], (long) alo[2]);
+      double[] eo = latency(churn, r, "exactly-once");
+      System.out.printf("RESULT latency at %.0f ev/s, exactly-once (checkpoint 1000 ms): p50 %.1f ms, p99 %.1f ms (n=%d)%n", r, eo[0], eo[1], (long) eo[2]);
+    }
 
     Path windowsBundle = repo.resolve("common/src/test/resources/golden/windows/bundle");
     Path rowsBundle = rowsOnlyBundle(windowsBundle);
@@ -99,11 +109,15 @@ public final class StreamBench {
     String win = "bench-win-" + System.nanoTime();
     kafka.createTopics(PARTITIONS, win);
     produce(win, events);
-    double withWindows = throughput(win, "score", windowsBundle);
-    double rowsOnly = throughput(win, "score", rowsBundle);
-    System.out.printf("window features: %.0f ev/s; same model, row features only: %.0f ev/s; ratio %.2f%n",
+    double withWindows = 0;
+    double rowsOnly = 0;
+    for (int round = 0; round < 2; round++) {
+      withWindows = Math.max(withWindows, throughput(win, "score", windowsBundle));
+      rowsOnly = Math.max(rowsOnly, throughput(win, "score", rowsBundle));
+    }
+    System.out.printf("RESULT window features: %.0f ev/s; same model, row features only: %.0f ev/s; ratio %.2f (best of 2 each)%n",
         withWindows, rowsOnly, withWindows / rowsOnly);
-    System.out.println(stateBytes(BundleLoader.load(windowsBundle), events));
+    System.out.println("RESULT " + stateBytes(BundleLoader.load(windowsBundle), events));
   }
 
   /** Records per second through a bounded job, from the output topic's first to last record timestamp. */

@@ -130,12 +130,21 @@ public final class KafkaBroker {
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  public void send(String topic, List<ProducerRecord<byte[], byte[]>> records) {
+  /** Sends in order and waits for every acknowledgement; returns each record's offset (fails loudly, never silently). */
+  public List<Long> send(String topic, List<ProducerRecord<byte[], byte[]>> records) {
+    List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> p = producer()) {
       for (ProducerRecord<byte[], byte[]> r : records) {
-        p.send(new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value(), r.headers()));
+        acks.add(p.send(new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value(), r.headers())));
       }
       p.flush();
+      List<Long> offsets = new ArrayList<>();
+      for (var ack : acks) {
+        offsets.add(ack.get(120, TimeUnit.SECONDS).offset());
+      }
+      return offsets;
+    } catch (Exception e) {
+      throw new IllegalStateException("sending to " + topic + " failed: " + e.getMessage(), e);
     }
   }
 

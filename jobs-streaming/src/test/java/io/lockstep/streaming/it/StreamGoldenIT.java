@@ -61,10 +61,12 @@ class StreamGoldenIT {
     Map<Long, Integer> lineByOffset = new HashMap<>();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (GoldenInput.Sent s : sent) {
-      lineByOffset.put((long) records.size(), s.line());
       records.add(new ProducerRecord<>(in, s.key(), s.value()));
     }
-    kafka.send(in, records);
+    List<Long> offsets = kafka.send(in, records);
+    for (int i = 0; i < offsets.size(); i++) {
+      lineByOffset.put(offsets.get(i), sent.get(i).line());
+    }
 
     StreamScoreJob.environment(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
         "--input-topic", in, "--output-topic", out, "--input-format", format.flag(), "--bounded",

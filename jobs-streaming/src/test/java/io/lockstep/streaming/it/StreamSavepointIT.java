@@ -54,7 +54,6 @@ class StreamSavepointIT {
     Map<Long, Integer> lineByOffset = new HashMap<>();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (GoldenInput.Sent s : sent) {
-      lineByOffset.put((long) records.size(), s.line());
       records.add(new ProducerRecord<>(in, s.key(), s.value()));
     }
     int half = records.size() / 2;
@@ -63,7 +62,7 @@ class StreamSavepointIT {
         "--parallelism", "2", "--checkpoint-ms", "500");
 
     JobClient first = StreamScoreJob.start(StreamOptions.parse(common.toArray(String[]::new)));
-    kafka.send(in, records.subList(0, half));
+    List<Long> offsets = kafka.send(in, records.subList(0, half));
     kafka.readAll(out, half / 2, Duration.ofSeconds(60));
     String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get(120, java.util.concurrent.TimeUnit.SECONDS);
     int beforeRestart = kafka.readAll(out, 0, Duration.ofSeconds(5)).size();
@@ -77,7 +76,10 @@ class StreamSavepointIT {
     JobClient second = StreamScoreJob.start(StreamOptions.parse(resumed.toArray(String[]::new)));
     List<ProducerRecord<byte[], byte[]>> rest = new ArrayList<>(records.subList(half, records.size()));
     rest.add(new ProducerRecord<>(in, "flush".getBytes(StandardCharsets.UTF_8), flushEvent(bundle)));
-    kafka.send(in, rest);
+    offsets.addAll(kafka.send(in, rest));
+    for (int i = 0; i < records.size(); i++) {
+      lineByOffset.put(offsets.get(i), sent.get(i).line());
+    }
     List<ConsumerRecord<byte[], byte[]>> all;
     try {
       all = kafka.readAll(out, fx.expected().size(), Duration.ofSeconds(90)); // the flush event itself stays buffered
