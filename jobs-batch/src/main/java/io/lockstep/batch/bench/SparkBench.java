@@ -61,12 +61,14 @@ public final class SparkBench {
   private SparkBench() {}
 
   /** Flags of the benchmark. */
-  record Options(long rows, long naiveRows, int batchSize, Path dir, Path lrBundle, Path windowsBundle, int runs) {
+  record Options(long rows, long naiveRows, int batchSize, Path dir, Path lrBundle, Path windowsBundle, int runs,
+                 int shufflePartitions) {
     static Options parse(String[] args) {
       long rows = 2_000_000;
       long naive = 500_000;
       int batch = 1024;
       int runs = 3;
+      int shuffle = 0;
       Path dir = Path.of(System.getProperty("java.io.tmpdir"), "lockstep-spark-bench");
       Path golden = Path.of("common/src/test/resources/golden");
       Path lr = golden.resolve("lr/bundle");
@@ -78,14 +80,15 @@ public final class SparkBench {
           case "--naive-rows" -> naive = Long.parseLong(v);
           case "--batch-size" -> batch = Integer.parseInt(v);
           case "--runs" -> runs = Integer.parseInt(v);
+          case "--shuffle-partitions" -> shuffle = Integer.parseInt(v);
           case "--dir" -> dir = Path.of(v);
           case "--bundle" -> lr = Path.of(v);
           case "--windows-bundle" -> windows = Path.of(v);
           default -> throw new IllegalArgumentException("unknown flag " + args[i]
-              + "; flags: --rows --naive-rows --batch-size --runs --dir --bundle --windows-bundle");
+              + "; flags: --rows --naive-rows --batch-size --runs --dir --bundle --windows-bundle --shuffle-partitions");
         }
       }
-      return new Options(rows, Math.min(naive, rows), batch, dir, lr, windows, runs);
+      return new Options(rows, Math.min(naive, rows), batch, dir, lr, windows, runs, shuffle);
     }
   }
 
@@ -142,7 +145,7 @@ public final class SparkBench {
   private static double ours(SparkSession spark, Options o, Path bundle, String input, String label) {
     String out = o.dir().resolve("ours-out.parquet").toString();
     SparkScoreJob.Result r = SparkScoreJob.run(spark, new SparkScoreOptions(bundle.toString(), input, out, List.of(),
-        o.batchSize(), FileFormat.PARQUET, FileFormat.PARQUET, 0, false));
+        o.batchSize(), FileFormat.PARQUET, FileFormat.PARQUET, o.shufflePartitions(), false));
     double rate = r.counts().read() / r.seconds();
     System.out.printf("  ours (%s, %s): %s = %,.0f rows/s%n", bundle.getFileName(), label, r.line(), rate);
     return rate;

@@ -1,6 +1,5 @@
 package io.lockstep.batch.spark;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.lockstep.batch.io.FileFormat;
