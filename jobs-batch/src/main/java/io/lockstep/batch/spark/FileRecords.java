@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -90,10 +91,14 @@ final class FileRecords implements Iterator<Row>, AutoCloseable {
   private Row toRow(RawRecord r) {
     Object[] values = new Object[layout.bytesIndex() + 1];
     Decoded d = r.decoded();
-    if (d.isOk()) {
+    // A failed decode still carries the fields it could read, so its dead letter can name the key.
+    GenericData.Record readable = d.readable();
+    if (readable != null) {
       for (int i = 0; i < layout.fieldCount(); i++) {
-        values[i] = SparkTypes.value(d.record().get(i));
+        values[i] = SparkTypes.value(readable.get(i));
       }
+    }
+    if (d.isOk()) {
       String[] extras = d.extras();
       for (int e = 0; extras != null && e < layout.extras().size(); e++) {
         values[layout.extraIndex(e)] = extras[e];

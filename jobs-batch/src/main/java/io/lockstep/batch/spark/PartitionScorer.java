@@ -102,7 +102,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       InternalRow row = next.copy();
       String failure = layout.decodeFailure(row);
       if (failure != null) {
-        deadLetter(row, failure, null);
+        deadLetter(row, failure, windows.key(this.fields.of(row)));
         return;
       }
       FieldAccessor fields = this.fields.of(row);

@@ -88,13 +88,16 @@ class SparkGoldenParityTest {
 
     Map<Integer, String> singleDead = deadLetters(DeadLetterWriter.pathFor(single), "single-node", inputName);
     Map<Integer, String> sparkDead = new TreeMap<>();
+    Map<Integer, String> sparkKeys = new TreeMap<>();
     for (JsonNode n : LocalSpark.readJsonDir(Path.of(out + "_deadletter"))) {
       assertThat(n.get("level").asText()).isEqualTo("spark");
       assertThat(n.get("source").asText()).startsWith(inputName + ":");
       assertThat(n.has("original")).isTrue();
       assertThat(sparkDead.put(LocalSpark.line(n.get("source").asText()), n.get("reason").asText())).as("one dead letter per line").isNull();
+      sparkKeys.put(LocalSpark.line(n.get("source").asText()), n.has("key") ? n.get("key").asText() : "");
     }
     assertThat(sparkDead).isEqualTo(singleDead);
+    assertThat(sparkKeys).as("dead-letter keys").isEqualTo(keys(DeadLetterWriter.pathFor(single)));
     if (format == FileFormat.CSV) {
       assertThat(sparkDead).isEqualTo(fx.expectedDeadLetters());
     }
@@ -199,6 +202,16 @@ class SparkGoldenParityTest {
       byLine.put(lines.get(i), LocalSpark.JSON.readTree(json.get(i)));
     }
     return byLine;
+  }
+
+  /** Line to dead-letter key ("" when the letter has none). */
+  private static Map<Integer, String> keys(Path file) throws IOException {
+    Map<Integer, String> out = new TreeMap<>();
+    for (String l : Files.readAllLines(file)) {
+      JsonNode n = LocalSpark.JSON.readTree(l);
+      out.put(LocalSpark.line(n.get("source").asText()), n.has("key") ? n.get("key").asText() : "");
+    }
+    return out;
   }
 
   private static Map<Integer, String> deadLetters(Path file, String level, String inputName) throws IOException {
