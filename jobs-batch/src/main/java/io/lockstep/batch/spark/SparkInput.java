@@ -8,8 +8,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,7 +23,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
@@ -109,16 +108,20 @@ public final class SparkInput {
     StructType have = df.schema();
     List<String> missing = new ArrayList<>();
     List<Column> cols = new ArrayList<>();
+    List<Column> reasons = new ArrayList<>();
     for (Schema.Field f : layout.schema().getFields()) {
       if (!Arrays.asList(have.fieldNames()).contains(f.name())) {
-        if (SparkTypes.nullable(f.schema())) {
-          cols.add(lit(null).cast(SparkTypes.type(f.schema())).as(f.name()));
+        if (f.hasDefaultValue() || SparkTypes.nullable(f.schema())) {
+          Object dflt = f.hasDefaultValue() ? SparkTypes.value(GenericData.get().getDefaultValue(f)) : null;
+          cols.add(lit(dflt).cast(SparkTypes.type(f.schema())).as(f.name()));
           continue;
         }
         missing.add(f.name());
         continue;
       }
-      cols.add(convert(df.col(f.name()), have.apply(f.name()).dataType(), f.schema()).as(f.name()));
+      ColumnConversion conv = ColumnConversion.of(df.col(f.name()), have.apply(f.name()).dataType(), f);
+      cols.add(conv.value().as(f.name()));
+      reasons.add(conv.reason());
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("input lacks required field(s) " + missing + " of input.avsc; it has " + Arrays.toString(have.fieldNames()));
@@ -128,29 +131,12 @@ public final class SparkInput {
     }
     cols.add(file.cast(DataTypes.IntegerType).as(InputLayout.FILE));
     cols.add(pos.cast(DataTypes.LongType).as(InputLayout.POS));
-    cols.add(lit(null).cast(DataTypes.StringType).as(InputLayout.REASON));
+    // The first failing field in schema order gives the reason, as on a single node.
+    Column reason = reasons.isEmpty() ? lit(null) : functions.coalesce(reasons.toArray(new Column[0]));
+    cols.add(reason.cast(DataTypes.StringType).as(InputLayout.REASON));
     cols.add(lit(null).cast(DataTypes.StringType).as(InputLayout.TEXT));
     cols.add(lit(null).cast(DataTypes.BinaryType).as(InputLayout.BYTES));
     return df.select(cols.toArray(new Column[0]));
-  }
-
-  /**
-   * A column as the Spark type of its Avro field. Timestamps become epoch millis (or micros for
-   * {@code timestamp-micros}), as features read them; other differences are a {@code try_cast}, so a
-   * value that does not fit becomes null rather than failing the job (and then {@code schema:} or
-   * {@code missing:} sends it to the dead letters).
-   */
-  private static Column convert(Column c, DataType have, Schema field) {
-    DataType want = SparkTypes.type(field);
-    if (have.equals(want)) {
-      return c;
-    }
-    if (have.equals(DataTypes.TimestampType) || have.equals(DataTypes.TimestampNTZType)) {
-      boolean micros = SparkTypes.nonNull(field).getLogicalType() instanceof LogicalTypes.TimestampMicros;
-      Column ts = have.equals(DataTypes.TimestampType) ? c : c.cast(DataTypes.TimestampType);
-      return micros ? functions.unix_micros(ts) : functions.unix_millis(ts);
-    }
-    return c.try_cast(want);
   }
 
   static List<String> listFiles(String path, Configuration conf) {

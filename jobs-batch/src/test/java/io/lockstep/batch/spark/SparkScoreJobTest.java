@@ -109,6 +109,77 @@ class SparkScoreJobTest {
     }
   }
 
+  /**
+   * A Parquet file whose column types differ from input.avsc (pandas writes int64 for every int,
+   * leaves nulls in required columns): Spark reads it with single node's promotions and reasons.
+   */
+  @Test
+  void parquetWithOtherColumnTypesGetsTheSingleNodeReasons() throws IOException {
+    GoldenFixture fx = GoldenFixture.of("lr");
+    Bundle bundle = BundleLoader.load(fx.bundle());
+    Schema fileSchema = new Schema.Parser().parse("""
+        {"type":"record","name":"PandasCustomer","fields":[
+          {"name":"customer_id","type":"string"},
+          {"name":"tenure_months","type":"long"},
+          {"name":"monthly_charges","type":["null","double"]},
+          {"name":"total_charges","type":["null","double"]},
+          {"name":"support_calls","type":["null","long"]},
+          {"name":"days_since_login","type":["null","double"]},
+          {"name":"discount_pct","type":"float"},
+          {"name":"country","type":"string"},
+          {"name":"age","type":"long"},
+          {"name":"paperless_billing","type":"boolean"}]}""");
+    Path in = tmp.resolve("pandas.parquet");
+    long tooBig = 1L << 40;
+    Object[][] rows = {
+        {"ok-1", 25L, 77.01, 1928.98, 0L, 7.0, 50f, "US", 33L, false},
+        {"age-too-big", 25L, 77.01, 1928.98, 0L, 7.0, 50f, "US", tooBig, false},
+        {"null-charges", 25L, null, 1928.98, 0L, 7.0, 50f, "US", 33L, false},
+        {"both", 25L, null, 1928.98, 0L, 7.0, 50f, "US", tooBig, false},
+        {"ok-2", 20L, 70.42, 1407.04, null, 11.5, 33.5f, "GB", 63L, true}};
+    try (RecordWriter w = RecordWriters.open(in, FileFormat.PARQUET, fileSchema)) {
+      for (Object[] row : rows) {
+        org.apache.avro.generic.GenericData.Record r = new org.apache.avro.generic.GenericData.Record(fileSchema);
+        for (int i = 0; i < row.length; i++) {
+          r.put(i, row[i]);
+        }
+        w.write(r);
+      }
+    }
+    Path single = tmp.resolve("single.jsonl");
+    io.lockstep.batch.local.RunSummary l1 = new io.lockstep.batch.local.SingleNodeRunner(
+        io.lockstep.batch.local.ScoreOptions.of(fx.bundle(), in, single, List.of(), 64, 1), null).run();
+    Path out = tmp.resolve("spark.jsonl");
+    SparkScoreJob.Result l2 = SparkScoreJob.run(spark, SparkScoreOptions.of(fx.bundle().toString(), in.toString(), out.toString(), List.of()));
+
+    Map<String, String> expected = Map.of(
+        "age-too-big", "decode:age",
+        "null-charges", "schema:monthly_charges",
+        "both", "schema:monthly_charges");        // the first failing field in schema order
+    Map<String, String> sparkReasons = new HashMap<>();
+    for (JsonNode d : LocalSpark.readJsonDir(Path.of(l2.deadLetters()))) {
+      sparkReasons.put(d.get("key").asText(), d.get("reason").asText());
+    }
+    Map<String, String> singleReasons = new HashMap<>();
+    for (String l : Files.readAllLines(io.lockstep.batch.io.DeadLetterWriter.pathFor(single))) {
+      JsonNode d = LocalSpark.JSON.readTree(l);
+      singleReasons.put(d.get("key").asText(), d.get("reason").asText());
+    }
+    assertThat(singleReasons).isEqualTo(expected);
+    assertThat(sparkReasons).isEqualTo(expected);
+    assertThat(l1.scored()).isEqualTo(2);
+    assertThat(l2.counts().scored()).isEqualTo(2);
+    Map<String, Double> sparkScores = new HashMap<>();
+    for (JsonNode p : LocalSpark.readJsonDir(out)) {
+      sparkScores.put(p.get("customer_id").asText(), p.get("score").asDouble());
+    }
+    for (String l : Files.readAllLines(single)) {
+      JsonNode p = LocalSpark.JSON.readTree(l);
+      assertThat(sparkScores.get(p.get("customer_id").asText())).isCloseTo(p.get("score").asDouble(), within(1e-6));
+    }
+    assertThat(bundle.spec().key()).isEqualTo("customer_id");
+  }
+
   @ParameterizedTest
   @EnumSource(value = FileFormat.class, names = {"CSV", "JSONL", "AVRO"})
   void everyOutputFormatReadsBackWithTheSamePredictions(FileFormat format) throws IOException {
