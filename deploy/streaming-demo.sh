@@ -28,7 +28,7 @@ log "starting the Flink session cluster"
 FLINK_URL="$(deploy/flink/start-cluster.sh | tail -n 1)"
 
 log "creating topics $IN, $OUT, $DLQ on $BOOTSTRAP"
-java -cp "$STREAM_JAR" io.lockstep.streaming.kafka.CreateTopics "$BOOTSTRAP" 2 "$IN" "$OUT" "$DLQ" >&2
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$STREAM_JAR" io.lockstep.streaming.kafka.CreateTopics "$BOOTSTRAP" 2 "$IN" "$OUT" "$DLQ" >&2
 
 log "producing $INPUT as $FORMAT (rows that do not decode are reported and not sent)"
 bin/lockstep produce --bootstrap "$BOOTSTRAP" --topic "$IN" --bundle "$BUNDLE" --input "$INPUT" --input-format "$FORMAT" >&2 || true

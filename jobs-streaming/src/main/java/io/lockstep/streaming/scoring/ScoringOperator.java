@@ -39,6 +39,8 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     implements OneInputStreamOperator<InputEvent, OutRecord>, ProcessingTimeService.ProcessingTimeCallback {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
+  /** Failures thrown by the {@code --fail-after} test hook in this JVM (tests on a MiniCluster read it). */
+  public static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final BundleBytes bundleBytes;
   private final ScoringSettings settings;
@@ -102,6 +104,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     InputEvent e = element.getValue();
     metrics.in();
     if (injectFailure && ++seen > settings.failAfter()) {
+      INJECTED_FAILURES.incrementAndGet();
       throw new IllegalStateException("injected failure after " + settings.failAfter() + " records (--fail-after)");
     }
     Decoded d = decoder.decode(e.value);

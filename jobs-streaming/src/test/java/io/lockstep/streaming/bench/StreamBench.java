@@ -68,7 +68,23 @@ public final class StreamBench {
     this.latencySeconds = latencySeconds;
   }
 
+  /**
+   * {@code StreamBench [records [seconds]]} runs everything; {@code StreamBench latency SECONDS RATE...}
+   * only the latency runs at the given rates (events per second).
+   */
   public static void main(String[] args) throws Exception {
+    if (args.length > 2 && args[0].equals("latency")) {
+      StreamBench b = new StreamBench(0, Integer.parseInt(args[1]));
+      Path churn = b.repo.resolve("examples/churn/bundle");
+      for (int i = 2; i < args.length; i++) {
+        double r = Double.parseDouble(args[i]);
+        double[] alo = b.latency(churn, r, "at-least-once");
+        System.out.printf("RESULT latency at %.0f ev/s, at-least-once: p50 %.1f ms, p99 %.1f ms (n=%d)%n", r, alo[0], alo[1], (long) alo[2]);
+        double[] eo = b.latency(churn, r, "exactly-once");
+        System.out.printf("RESULT latency at %.0f ev/s, exactly-once (checkpoint 1000 ms): p50 %.1f ms, p99 %.1f ms (n=%d)%n", r, eo[0], eo[1], (long) eo[2]);
+      }
+      System.exit(0);
+    }
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     new StreamBench(n, seconds).run();
@@ -140,7 +156,8 @@ public final class StreamBench {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     long count = 0;
-    for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(out, n, Duration.ofSeconds(120))) {
+    // The bounded job has finished: every output is already in the topic.
+    for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(out, 0, Duration.ofSeconds(120))) {
       min = Math.min(min, r.timestamp());
       max = Math.max(max, r.timestamp());
       count++;

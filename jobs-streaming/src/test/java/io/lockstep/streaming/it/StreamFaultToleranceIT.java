@@ -9,6 +9,7 @@ import io.lockstep.golden.GoldenFixture;
 import io.lockstep.streaming.Delivery;
 import io.lockstep.streaming.StreamOptions;
 import io.lockstep.streaming.StreamScoreJob;
+import io.lockstep.streaming.scoring.ScoringOperator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ class StreamFaultToleranceIT {
     kafka.createTopics(2, in, out, out + ".dlq");
     AvroCodec codec = new AvroCodec(bundle.inputSchema());
 
+    int failuresBefore = ScoringOperator.INJECTED_FAILURES.get();
     JobClient job = StreamScoreJob.start(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
         "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", "2",
         "--delivery", delivery.flag(), "--checkpoint-ms", "300", "--fail-after", Integer.toString(PER_PHASE * 3 / 4),
@@ -64,6 +66,7 @@ class StreamFaultToleranceIT {
       for (ConsumerRecord<byte[], byte[]> r : predictions) {
         seen.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
       }
+      assertThat(ScoringOperator.INJECTED_FAILURES.get()).as("a task failed mid-stream and was restored").isGreaterThan(failuresBefore);
       assertThat(seen).as("every input predicted").hasSize(2 * PER_PHASE);
       if (delivery == Delivery.EXACTLY_ONCE) {
         assertThat(predictions).as("no duplicates under exactly-once").hasSize(2 * PER_PHASE);

@@ -1,0 +1,52 @@
+package io.lockstep.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class StreamOptionsTest {
+  static final String[] REQUIRED = {"--bundle", "b/churn", "--bootstrap", "127.0.0.1:9092", "--input-topic", "in", "--output-topic", "out"};
+
+  @Test
+  void defaultsFollowTheContract() {
+    StreamOptions o = StreamOptions.parse(REQUIRED);
+    assertThat(o.deadLetterTopic()).isEqualTo("out.dlq");
+    assertThat(o.inputFormat()).isEqualTo(InputFormat.AVRO);
+    assertThat(o.delivery()).isEqualTo(Delivery.AT_LEAST_ONCE);
+    assertThat(o.groupId()).isEqualTo("lockstep-churn");
+    assertThat(o.outOfOrdernessMillis()).isEqualTo(5000);
+    assertThat(o.bounded()).isFalse();
+  }
+
+  @Test
+  void exactlyOnceCheckpointsEverySecondByDefault() {
+    StreamOptions o = StreamOptions.parse(concat(REQUIRED, "--delivery", "exactly-once", "--input-format", "avro-single-object"));
+    assertThat(o.checkpointMillis()).isEqualTo(1000);
+    assertThat(o.inputFormat()).isEqualTo(InputFormat.AVRO_SINGLE);
+  }
+
+  @Test
+  void durationsTakeUnits() {
+    assertThat(StreamOptions.durationMillis("500ms", "--x")).isEqualTo(500);
+    assertThat(StreamOptions.durationMillis("2m", "--x")).isEqualTo(120_000);
+    assertThat(StreamOptions.durationMillis("7", "--x")).isEqualTo(7);
+  }
+
+  @Test
+  void refusesWhatCannotRunWithAOneLineCause() {
+    assertThatThrownBy(() -> StreamOptions.parse("--bundle", "b")).hasMessageStartingWith("missing --bootstrap");
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--delivery", "exactly-once", "--checkpoint-ms", "0")))
+        .hasMessageContaining("exactly-once needs checkpoints");
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--input-format", "xml"))).hasMessageContaining("--input-format must be");
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--batch-size", "0"))).hasMessageContaining("positive integer");
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--nope", "1"))).hasMessageStartingWith("unknown option '--nope'");
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--dlq-topic", "in"))).hasMessageContaining("must differ");
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
