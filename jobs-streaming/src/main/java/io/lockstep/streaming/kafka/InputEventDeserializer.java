@@ -56,6 +56,8 @@ public final class InputEventDeserializer implements KafkaRecordDeserializationS
       Decoded d = decoder.decode(record.value());
       if (!d.isOk()) {
         e.reason = d.reason();
+        // the key still names the dead letter when its own field could be read (DESIGN.md §4)
+        e.entityKey = d.readable() == null ? null : windows.key(FieldAccessor.of(d.readable()));
       } else {
         FieldAccessor acc = FieldAccessor.of(d.record());
         e.entityKey = windows.key(acc);

@@ -109,7 +109,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     }
     Decoded d = decoder.decode(e.value);
     if (!d.isOk()) {
-      deadLetter(e, d.reason(), null);
+      deadLetter(e, d.reason(), d.readable());
       return;
     }
     boolean wasEmpty = buffer.size() == 0;

@@ -24,7 +24,7 @@ public final class UnreadableRouter extends ProcessFunction<InputEvent, InputEve
   public void processElement(InputEvent e, Context ctx, Collector<InputEvent> out) {
     metrics.in();
     if (e.reason != null) {
-      ctx.output(DeadLetters.TAG, DeadLetters.of(e, e.reason, null));
+      ctx.output(DeadLetters.TAG, DeadLetters.of(e, e.reason, e.entityKey));
       metrics.dead();
     } else {
       out.collect(e);

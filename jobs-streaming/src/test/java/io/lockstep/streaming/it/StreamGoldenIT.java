@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Level 3 against the golden fixtures, through a real broker, in every input format: each good row
  * is predicted with the reference features bitwise (window aggregates included) and the training
- * library's scores within 1e-5 and labels exactly; each bad row is dead-lettered with its expected
- * reason; scored + dead = sent.
+ * library's scores within 1e-5 and labels exactly, and the single-node scores ({@code lockstep score}
+ * on the same CSV) within 4 ulp; each bad row is dead-lettered with its expected reason;
+ * scored + dead = sent.
  */
 class StreamGoldenIT {
   @RegisterExtension
@@ -87,8 +88,17 @@ class StreamGoldenIT {
       assertThat(byLine.put(line, StreamHarness.decode(schema, r.value()))).as("line %d predicted twice", line).isNull();
     }
     assertThat(byLine.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    assertThat(SingleNodeReference.available()).as("jobs-batch/target/lockstep-jobs-batch.jar (run the reactor: mvn verify)").isTrue();
+    Map<Integer, JsonNode> single = SingleNodeReference.predictionsByLine(fx, fixture);
     for (GoldenFixture.Expected e : expected.values()) {
       GenericRecord p = byLine.get(e.line());
+      for (String field : e.predictions().keySet()) {
+        if (p.get(field) instanceof Float f) {
+          float l1 = (float) single.get(e.line()).get(field).asDouble();
+          assertThat(Math.abs(f - l1)).as("line %d %s: flink %s vs single node %s", e.line(), field, f, l1)
+              .isLessThanOrEqualTo(4 * Math.ulp(l1));
+        }
+      }
       @SuppressWarnings("unchecked")
       List<Float> features = (List<Float>) p.get("features");
       for (int c = 0; c < e.features().length; c++) {
