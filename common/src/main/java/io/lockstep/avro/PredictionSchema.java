@@ -28,6 +28,16 @@ public final class PredictionSchema {
     return new ArrayList<>(cols);
   }
 
+  /**
+   * The prediction schema of a bundle: opens the model once to learn its output types (a few
+   * hundred ms), for callers that hold no scorer (the streaming job's client, {@code lockstep tail}).
+   */
+  public static Schema forBundle(Bundle bundle, List<String> keep, boolean streaming) {
+    try (io.lockstep.score.OnnxScorer scorer = io.lockstep.score.OnnxScorer.open(bundle, io.lockstep.score.ScorerOptions.defaults())) {
+      return derive(bundle, scorer.fields(), keep, streaming);
+    }
+  }
+
   public static Schema derive(Bundle bundle, List<PredictionField> predictions, List<String> keep, boolean streaming) {
     Schema input = bundle.inputSchema();
     List<Schema.Field> fields = new ArrayList<>();

@@ -5,12 +5,14 @@ import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.streaming.kafka.OutRecordSerializer;
+import io.lockstep.streaming.kafka.SchemaTopic;
 import io.lockstep.streaming.scoring.DeadLetters;
 import io.lockstep.streaming.scoring.ScoringOperator;
 import io.lockstep.streaming.scoring.ScoringSettings;
 import io.lockstep.streaming.window.UnreadableRouter;
 import io.lockstep.streaming.window.WindowFeatureFunction;
 import java.util.Properties;
+import org.apache.avro.Schema;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -46,6 +48,9 @@ public final class ScoringTopology {
   private ScoringTopology() {}
 
   public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle) {
+    Schema predictions = io.lockstep.avro.PredictionSchema.forBundle(bundle, o.keep(), true);
+    SchemaTopic.publish(o.bootstrap(), o.outputTopic(),
+        o.withFeatures() ? new io.lockstep.streaming.scoring.FeatureVectorField(predictions).schema() : predictions);
     boolean windows = !bundle.spec().windowFeatures().isEmpty();
     SingleOutputStreamOperator<InputEvent> read = env.fromSource(source(o, bundleBytes, windows), watermarks(o, windows), SOURCE_UID)
         .uid(SOURCE_UID).name("Kafka " + o.inputTopic() + " (" + o.inputFormat().flag() + ")");

@@ -30,6 +30,7 @@ public record StreamOptions(
     int batchSize,
     long flushMillis,
     long checkpointMillis,
+    String checkpointDir,
     int parallelism,
     long outOfOrdernessMillis,
     long sourceIdleMillis,
@@ -62,6 +63,8 @@ public record StreamOptions(
     FLAGS.put("--batch-size", "N  records per ONNX run at most (default 256)");
     FLAGS.put("--flush-ms", "MS  score a partial batch after this long (default 2)");
     FLAGS.put("--checkpoint-ms", "MS  checkpoint interval (default 1000 exactly-once, 10000 at-least-once; 0 = off)");
+    FLAGS.put("--checkpoint-dir", "URI  where checkpoints go (default: the cluster's execution.checkpointing.dir, else"
+        + " file://<tmp>/lockstep-checkpoints/<job name>; a multi-host cluster needs a shared file system)");
     FLAGS.put("--parallelism", "N  (default: the cluster's)");
     FLAGS.put("--out-of-orderness", "DURATION  watermark bound for window features, e.g. 5s (default 5s)");
     FLAGS.put("--source-idle-ms", "MS  a source subtask without records this long stops holding the watermark back (default 5000)");
@@ -138,6 +141,7 @@ public record StreamOptions(
         positiveInt(v, "--batch-size", 256),
         nonNegativeLong(v, "--flush-ms", 2),
         nonNegativeLong(v, "--checkpoint-ms", defaultCheckpoint),
+        v.get("--checkpoint-dir"),
         positiveInt(v, "--parallelism", -1),
         durationMillis(v.getOrDefault("--out-of-orderness", "5s"), "--out-of-orderness"),
         nonNegativeLong(v, "--source-idle-ms", 5000),

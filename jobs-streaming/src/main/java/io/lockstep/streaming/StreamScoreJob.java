@@ -1,6 +1,7 @@
 package io.lockstep.streaming;
 
 import io.lockstep.bundle.Bundle;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -28,6 +29,23 @@ public final class StreamScoreJob {
     environment(options).execute(options.jobName());
   }
 
+  /**
+   * File-system checkpoint storage. Flink's default keeps checkpoints in the JobManager's heap with a
+   * 5 MiB cap: window state of a few thousand keys exceeds it, every checkpoint then fails and the
+   * job restarts in a loop (measured: 10,000 keys, 6.1 MB). {@code --checkpoint-dir} wins, then the
+   * cluster's {@code execution.checkpointing.dir}, then a local temporary directory.
+   */
+  static Configuration checkpointStorage(StreamOptions o, String clusterDir) {
+    String dir = o.checkpointDir() != null ? o.checkpointDir() : clusterDir;
+    if (dir == null) {
+      dir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "lockstep-checkpoints", o.jobName()).toUri().toString();
+    }
+    Configuration c = new Configuration();
+    c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+    return c;
+  }
+
   /** Submits the job without waiting for it (tests, benchmark). */
   public static JobClient start(StreamOptions options) throws Exception {
     return environment(options).executeAsync(options.jobName());
@@ -47,6 +65,7 @@ public final class StreamScoreJob {
     }
     if (o.checkpointMillis() > 0) {
       env.enableCheckpointing(o.checkpointMillis(), CheckpointingMode.EXACTLY_ONCE);
+      env.configure(checkpointStorage(o, env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)));
     }
     env.setBufferTimeout(o.bufferTimeoutMillis());
     // Records are never mutated after emission, so chained operators may pass them by reference.

@@ -26,6 +26,19 @@ class StreamOptionsTest {
     assertThat(o.inputFormat()).isEqualTo(InputFormat.AVRO_SINGLE);
   }
 
+  /** Flink's default (JobManager heap, 5 MiB) fails every checkpoint of a few thousand keys' window state. */
+  @Test
+  void checkpointsGoToAFileSystemFlagFirstThenClusterThenTemp() {
+    var key = org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY;
+    var storage = org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE;
+    StreamOptions flag = StreamOptions.parse(concat(REQUIRED, "--checkpoint-dir", "hdfs:///ckpt"));
+    assertThat(StreamScoreJob.checkpointStorage(flag, "s3://cluster").get(key)).isEqualTo("hdfs:///ckpt");
+    StreamOptions none = StreamOptions.parse(REQUIRED);
+    assertThat(StreamScoreJob.checkpointStorage(none, "s3://cluster").get(key)).isEqualTo("s3://cluster");
+    assertThat(StreamScoreJob.checkpointStorage(none, null).get(key)).startsWith("file:").contains("lockstep-checkpoints");
+    assertThat(StreamScoreJob.checkpointStorage(none, null).get(storage)).isEqualTo("filesystem");
+  }
+
   @Test
   void durationsTakeUnits() {
     assertThat(StreamOptions.durationMillis("500ms", "--x")).isEqualTo(500);

@@ -8,8 +8,6 @@ import io.lockstep.avro.PredictionSchema;
 import io.lockstep.batch.io.CsvText;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
-import io.lockstep.score.OnnxScorer;
-import io.lockstep.score.ScorerOptions;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +33,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code lockstep tail}: prints a predictions or dead-letter topic as JSON lines or CSV, writing and
  * flushing each record as it arrives (DESIGN.md §5). Dead letters are JSON values and print as they
- * are; predictions are Avro binary of the prediction schema, which {@code --bundle} (and the job's
+ * are; predictions are Avro binary of the prediction schema, which the streaming job publishes on
+ * {@code <topic>.schema} (read on the first Avro record), or which {@code --bundle} (and the job's
  * {@code --keep}) derive. Reads committed records only, without a consumer group (it commits nothing).
  */
 @Command(name = "tail", mixinStandardHelpOptions = true,
@@ -64,7 +63,7 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--output", description = "Write to this file instead of stdout.")
   Path output;
 
-  @Option(names = "--bundle", description = "Bundle the predictions were scored with (needed to decode Avro predictions).")
+  @Option(names = "--bundle", description = "Bundle the predictions were scored with (default: the schema the job published on <topic>.schema).")
   Path bundle;
 
   @Option(names = "--keep", split = ",", description = "The --keep fields the job was started with.")
@@ -91,10 +90,10 @@ final class TailCommand implements Callable<Integer> {
           ObjectNode node;
           if (isJson(r.value())) {
             node = (ObjectNode) JSON.readTree(r.value());
-          } else if (reader == null) {
-            throw new IllegalArgumentException(topic + "/" + r.partition() + "/" + r.offset()
-                + " is an Avro prediction: pass --bundle (and the job's --keep) to decode it");
           } else {
+            if (reader == null) {
+              reader = new GenericDatumReader<>(publishedSchema(r));
+            }
             decoder = DecoderFactory.get().binaryDecoder(r.value(), decoder);
             node = PlainJson.toNode(reader.read(null, decoder));
           }
@@ -126,10 +125,47 @@ final class TailCommand implements Callable<Integer> {
     return 0;
   }
 
-  static Schema predictionSchema(Bundle b, List<String> keep) {
-    try (OnnxScorer scorer = OnnxScorer.open(b, ScorerOptions.defaults())) {
-      return PredictionSchema.derive(b, scorer.fields(), keep, true);
+  /** The schema the streaming job published on {@code <topic>.schema}: its latest record. */
+  private Schema publishedSchema(ConsumerRecord<byte[], byte[]> first) {
+    String schemaTopic = topic + SCHEMA_SUFFIX;
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("enable.auto.commit", "false");
+    p.put("client.id", "lockstep-tail-schema");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(schemaTopic, Duration.ofSeconds(10));
+      if (infos == null || infos.isEmpty()) {
+        throw noSchema(first, "there is no topic " + schemaTopic);
+      }
+      TopicPartition tp = new TopicPartition(schemaTopic, 0);
+      c.assign(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      if (end == 0) {
+        throw noSchema(first, schemaTopic + " is empty");
+      }
+      c.seek(tp, Math.max(0, end - 1));
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if (r.offset() == end - 1) {
+            return new Schema.Parser().parse(new String(r.value(), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      throw noSchema(first, "could not read " + schemaTopic + " in 10 s");
     }
+  }
+
+  private IllegalArgumentException noSchema(ConsumerRecord<byte[], byte[]> r, String why) {
+    return new IllegalArgumentException(topic + "/" + r.partition() + "/" + r.offset() + " is an Avro prediction and " + why
+        + ": pass --bundle (and the job's --keep) to decode it");
+  }
+
+  /** {@code io.lockstep.streaming.kafka.SchemaTopic.SUFFIX}; jobs-batch does not see jobs-streaming. */
+  static final String SCHEMA_SUFFIX = ".schema";
+
+  static Schema predictionSchema(Bundle b, List<String> keep) {
+    return PredictionSchema.forBundle(b, keep, true);
   }
 
   private static boolean isJson(byte[] v) {
