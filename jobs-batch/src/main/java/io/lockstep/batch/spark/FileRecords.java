@@ -1,27 +1,19 @@
 package io.lockstep.batch.spark;
 
 import io.lockstep.avro.Decoded;
-import io.lockstep.avro.RecordAdapter;
+import io.lockstep.batch.io.AvroFileSource;
 import io.lockstep.batch.io.CsvSource;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.io.JsonlSource;
 import io.lockstep.batch.io.RawRecord;
 import io.lockstep.batch.io.RecordSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -30,7 +22,7 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Reads one CSV, JSON-lines or Avro file from any Hadoop path with the single-node decoders
- * ({@link CsvSource}, {@link JsonlSource}, {@link RecordAdapter}) and yields rows in the
+ * ({@link CsvSource}, {@link JsonlSource}, {@link AvroFileSource}) and yields rows in the
  * {@link InputLayout}: the same values, the same {@code decode:}/{@code schema:} reasons, the same
  * {@code file:line} sources and originals as level 1, by construction.
  */
@@ -55,7 +47,7 @@ final class FileRecords implements Iterator<Row>, AutoCloseable {
       this.source = switch (format) {
         case CSV -> new CsvSource(in, name, layout.schema(), layout.extras());
         case JSONL -> new JsonlSource(in, name, layout.schema(), layout.extras());
-        case AVRO -> new AvroStreamSource(in, name, layout.schema(), layout.extras());
+        case AVRO -> new AvroFileSource(in, name, layout.schema(), layout.extras());
         case PARQUET -> throw new IllegalArgumentException("Parquet is read by Spark's own reader");
       };
     } catch (IOException e) {
@@ -118,49 +110,6 @@ final class FileRecords implements Iterator<Row>, AutoCloseable {
       source.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** An Avro container file from a stream (the single-node reader needs a local file). */
-  static final class AvroStreamSource implements RecordSource {
-    private final DataFileStream<GenericRecord> reader;
-    private final RecordAdapter adapter;
-    private final String name;
-    private long index;
-    private BinaryEncoder encoder;
-
-    AvroStreamSource(InputStream in, String name, Schema schema, List<String> extras) throws IOException {
-      this.reader = new DataFileStream<>(in, new GenericDatumReader<>());
-      this.name = name;
-      this.adapter = new RecordAdapter(schema, reader.getSchema(), extras);
-      List<String> missing = adapter.missingRequired();
-      if (!missing.isEmpty()) {
-        throw new IllegalArgumentException(name + ": lacks required field(s) " + missing + " of input.avsc");
-      }
-    }
-
-    @Override
-    public RawRecord next() throws IOException {
-      if (!reader.hasNext()) {
-        return null;
-      }
-      GenericRecord r = reader.next();
-      index++;
-      Decoded d = adapter.adapt(r);
-      return new RawRecord(d, name + ":" + index, null, d.isOk() ? null : bytes(r));
-    }
-
-    private byte[] bytes(GenericRecord r) throws IOException {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-      new GenericDatumWriter<GenericRecord>(r.getSchema()).write(r, encoder);
-      encoder.flush();
-      return out.toByteArray();
-    }
-
-    @Override
-    public void close() throws IOException {
-      reader.close();
     }
   }
 }
