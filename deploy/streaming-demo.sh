@@ -47,7 +47,7 @@ cat >&2 <<MSG
 [streaming-demo] the job keeps running: produce more with
     bin/lockstep produce --bootstrap $BOOTSTRAP --topic $IN --bundle $BUNDLE --input $INPUT --input-format $FORMAT
   follow it with
-    bin/lockstep tail --bootstrap $BOOTSTRAP --topic $OUT --bundle $BUNDLE
+    bin/lockstep tail --bootstrap $BOOTSTRAP --topic $OUT      # schema read from $OUT.schema
   list / cancel it with
     deploy/bin/flink list ; deploy/bin/flink cancel <job id>
   stop everything this demo started (Flink cluster, Kafka broker; PID files under deploy/run) with
