@@ -1,5 +1,6 @@
 package io.lockstep.streaming;
 
+import io.lockstep.avro.InputFormat;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;

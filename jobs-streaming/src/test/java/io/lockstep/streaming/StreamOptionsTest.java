@@ -3,6 +3,7 @@ package io.lockstep.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lockstep.avro.InputFormat;
 import org.junit.jupiter.api.Test;
 
 class StreamOptionsTest {

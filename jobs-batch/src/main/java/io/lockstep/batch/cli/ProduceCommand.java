@@ -1,7 +1,7 @@
 package io.lockstep.batch.cli;
 
 import io.lockstep.avro.AvroCodec;
-import io.lockstep.avro.PlainJson;
+import io.lockstep.avro.InputFormat;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.io.RawRecord;
 import io.lockstep.batch.io.RecordSource;
@@ -58,7 +58,7 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ValueEncoding encoding = ValueEncoding.parse(valueFormat);
+    InputFormat encoding = InputFormat.parse(valueFormat);
     Bundle b = BundleLoader.load(bundle);
     WindowSet keys = WindowSet.compile(b.spec(), b.inputSchema());
     AvroCodec codec = new AvroCodec(b.inputSchema());
@@ -70,7 +70,7 @@ final class ProduceCommand implements Callable<Integer> {
          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
       RawRecord r;
       while ((r = source.next()) != null) {
-        byte[] value = encoding.encode(r, codec);
+        byte[] value = encode(encoding, r, codec);
         if (value == null) {
           System.err.println("lockstep produce: " + r.source() + ": " + r.decoded().reason()
               + " — not sent: Avro cannot carry a record that does not decode (use --input-format json to send it as is)");
@@ -84,7 +84,7 @@ final class ProduceCommand implements Callable<Integer> {
       }
       producer.flush();
     }
-    System.out.println("lockstep produce: sent " + sent + " records to " + topic + " as " + encoding.flag
+    System.out.println("lockstep produce: sent " + sent + " records to " + topic + " as " + encoding.flag()
         + (skipped > 0 ? " (" + skipped + " not sent, see above)" : ""));
     return 0;
   }
@@ -109,42 +109,14 @@ final class ProduceCommand implements Callable<Integer> {
     return p;
   }
 
-  /** The Kafka value encodings of {@code --input-format}. */
-  enum ValueEncoding {
-    AVRO("avro"), AVRO_SINGLE("avro-single"), JSON("json");
-
-    final String flag;
-
-    ValueEncoding(String flag) {
-      this.flag = flag;
+  /** The value to send, or null when the encoding cannot carry the record (Avro, a record that does not decode). */
+  static byte[] encode(InputFormat encoding, RawRecord r, AvroCodec codec) {
+    if (r.decoded().isOk()) {
+      return encoding.encode(r.decoded().record(), codec);
     }
-
-    static ValueEncoding parse(String s) {
-      String t = s.trim().toLowerCase();
-      if (t.equals("avro-single-object")) {
-        return AVRO_SINGLE;
-      }
-      for (ValueEncoding e : values()) {
-        if (e.flag.equals(t)) {
-          return e;
-        }
-      }
-      throw new IllegalArgumentException("--input-format must be avro, avro-single or json, got '" + s + "'");
+    if (encoding == InputFormat.JSON) {
+      return r.text() != null ? r.text().getBytes(StandardCharsets.UTF_8) : r.bytes();
     }
-
-    /** The value to send, or null when this encoding cannot carry the record. */
-    byte[] encode(RawRecord r, AvroCodec codec) {
-      if (r.decoded().isOk()) {
-        return switch (this) {
-          case AVRO -> codec.binary(r.decoded().record());
-          case AVRO_SINGLE -> codec.singleObject(r.decoded().record());
-          case JSON -> PlainJson.toJson(r.decoded().record()).getBytes(StandardCharsets.UTF_8);
-        };
-      }
-      if (this == JSON) {
-        return r.text() != null ? r.text().getBytes(StandardCharsets.UTF_8) : r.bytes();
-      }
-      return null;
-    }
+    return null;
   }
 }

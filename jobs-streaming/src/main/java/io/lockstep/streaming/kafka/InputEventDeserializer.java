@@ -5,7 +5,7 @@ import io.lockstep.bundle.Bundle;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.streaming.BundleBytes;
-import io.lockstep.streaming.InputFormat;
+import io.lockstep.avro.InputFormat;
 import io.lockstep.streaming.scoring.InputDecoder;
 import io.lockstep.streaming.window.WindowInputs;
 import io.lockstep.window.WindowSet;

@@ -3,7 +3,7 @@ package io.lockstep.streaming.scoring;
 import io.lockstep.avro.AvroBinaryDecoder;
 import io.lockstep.avro.Decoded;
 import io.lockstep.avro.JsonRecordDecoder;
-import io.lockstep.streaming.InputFormat;
+import io.lockstep.avro.InputFormat;
 import java.util.List;
 import org.apache.avro.Schema;
 

@@ -1,6 +1,6 @@
 package io.lockstep.streaming.scoring;
 
-import io.lockstep.streaming.InputFormat;
+import io.lockstep.avro.InputFormat;
 import java.io.Serializable;
 import java.util.List;
 

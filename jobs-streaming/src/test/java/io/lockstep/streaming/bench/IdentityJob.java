@@ -1,7 +1,7 @@
 package io.lockstep.streaming.bench;
 
 import io.lockstep.streaming.BundleBytes;
-import io.lockstep.streaming.InputFormat;
+import io.lockstep.avro.InputFormat;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.OutRecord;

@@ -7,7 +7,7 @@ import io.lockstep.avro.CsvRecordDecoder;
 import io.lockstep.avro.Decoded;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.io.CsvParser;
-import io.lockstep.streaming.InputFormat;
+import io.lockstep.avro.InputFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -59,7 +59,7 @@ final class GoldenInput {
           value = shapeless ? row.raw().getBytes(StandardCharsets.UTF_8) : json(schema, header, row.cells());
         } else {
           Decoded d = row.malformed() ? Decoded.failed("decode:record") : decoder.decode(row.cells());
-          value = !d.isOk() ? null : format == InputFormat.AVRO ? codec.binary(d.record()) : codec.singleObject(d.record());
+          value = d.isOk() ? format.encode(d.record(), codec) : null;
         }
         out.add(new Sent(row.line(), key, value));
       }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.golden.GoldenFixture;
-import io.lockstep.streaming.InputFormat;
+import io.lockstep.avro.InputFormat;
 import io.lockstep.streaming.StreamOptions;
 import io.lockstep.streaming.StreamScoreJob;
 import java.time.Duration;

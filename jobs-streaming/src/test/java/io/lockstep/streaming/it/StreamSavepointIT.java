@@ -6,7 +6,7 @@ import io.lockstep.avro.AvroCodec;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.golden.GoldenFixture;
-import io.lockstep.streaming.InputFormat;
+import io.lockstep.avro.InputFormat;
 import io.lockstep.streaming.StreamOptions;
 import io.lockstep.streaming.StreamScoreJob;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,14 @@
-package io.lockstep.streaming;
+package io.lockstep.avro;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
 
-/** How input Kafka values are encoded (DESIGN.md §6). */
+/**
+ * How input Kafka values are encoded (DESIGN.md §6, {@code --input-format}): one definition for the
+ * streaming job that decodes them and {@code lockstep produce} that writes them.
+ */
 public enum InputFormat {
   /** Avro binary against the bundle's {@code input.avsc} (the default). */
   AVRO("avro"),
@@ -35,5 +40,14 @@ public enum InputFormat {
     }
     throw new IllegalArgumentException("--input-format must be one of "
         + Arrays.stream(values()).map(InputFormat::flag).collect(Collectors.joining(", ")) + ", got '" + text + "'");
+  }
+
+  /** A record of the input schema as a value of this encoding. */
+  public byte[] encode(GenericRecord record, AvroCodec codec) {
+    return switch (this) {
+      case AVRO -> codec.binary(record);
+      case AVRO_SINGLE -> codec.singleObject(record);
+      case JSON -> PlainJson.toJson(record).getBytes(StandardCharsets.UTF_8);
+    };
   }
 }
