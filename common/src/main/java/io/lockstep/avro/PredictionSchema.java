@@ -38,6 +38,14 @@ public final class PredictionSchema {
     }
   }
 
+  /**
+   * The topic on which the streaming job publishes the prediction schema of {@code outputTopic}
+   * (its consumers, {@code lockstep tail} among them, read it from there).
+   */
+  public static String topicOf(String outputTopic) {
+    return outputTopic + ".schema";
+  }
+
   public static Schema derive(Bundle bundle, List<PredictionField> predictions, List<String> keep, boolean streaming) {
     Schema input = bundle.inputSchema();
     List<Schema.Field> fields = new ArrayList<>();

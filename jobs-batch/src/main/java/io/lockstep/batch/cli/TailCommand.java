@@ -127,7 +127,7 @@ final class TailCommand implements Callable<Integer> {
 
   /** The schema the streaming job published on {@code <topic>.schema}: its latest record. */
   private Schema publishedSchema(ConsumerRecord<byte[], byte[]> first) {
-    String schemaTopic = topic + SCHEMA_SUFFIX;
+    String schemaTopic = PredictionSchema.topicOf(topic);
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("enable.auto.commit", "false");
@@ -160,9 +160,6 @@ final class TailCommand implements Callable<Integer> {
     return new IllegalArgumentException(topic + "/" + r.partition() + "/" + r.offset() + " is an Avro prediction and " + why
         + ": pass --bundle (and the job's --keep) to decode it");
   }
-
-  /** {@code io.lockstep.streaming.kafka.SchemaTopic.SUFFIX}; jobs-batch does not see jobs-streaming. */
-  static final String SCHEMA_SUFFIX = ".schema";
 
   static Schema predictionSchema(Bundle b, List<String> keep) {
     return PredictionSchema.forBundle(b, keep, true);

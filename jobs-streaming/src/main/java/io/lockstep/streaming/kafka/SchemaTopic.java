@@ -1,5 +1,6 @@
 package io.lockstep.streaming.kafka;
 
+import io.lockstep.avro.PredictionSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaTopic {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaTopic.class);
-  public static final String SUFFIX = ".schema";
   public static final String KEY = "prediction";
 
   private SchemaTopic() {}
 
-  public static String of(String outputTopic) {
-    return outputTopic + SUFFIX;
-  }
-
   public static void publish(String bootstrap, String outputTopic, Schema schema) {
-    String topic = of(outputTopic);
+    String topic = PredictionSchema.topicOf(outputTopic);
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("client.id", "lockstep-schema-publisher");
