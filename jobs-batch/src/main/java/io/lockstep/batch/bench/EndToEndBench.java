@@ -25,8 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 
 /**
  * Single-node end to end (read → features → score → write, Parquet to Parquet) over two no-op jobs
@@ -54,9 +56,10 @@ public final class EndToEndBench {
     double bestOurs = 0;
     try (OnnxScorer scorer = OnnxScorer.open(bundle, ScorerOptions.defaults())) {
       Schema predictionSchema = new PredictionBuilder(bundle, scorer.fields(), List.of(), false).schema();
+      UnaryOperator<GenericRecord> narrowShape = predictionShaped(bundle, predictionSchema);
       for (int r = 0; r < runs; r++) {
-        double noop = noop(bundle, input, workDir.resolve("noop-out.parquet"));
-        double narrow = noopPredictionShaped(bundle, predictionSchema, input, workDir.resolve("noop-narrow-out.parquet"));
+        double noop = noop(bundle, input, workDir.resolve("noop-out.parquet"), bundle.inputSchema(), UnaryOperator.identity());
+        double narrow = noop(bundle, input, workDir.resolve("noop-narrow-out.parquet"), predictionSchema, narrowShape);
         ScoreOptions o = ScoreOptions.of(bundle.dir(), input, workDir.resolve("scored-out.parquet"), List.of(), batchSize, 1);
         RunSummary s = new SingleNodeRunner(o, null).run(bundle, scorer);
         double ours = s.read() / s.seconds();
@@ -74,27 +77,16 @@ public final class EndToEndBench {
     return ratio;
   }
 
-  /** Reads every record and writes the prediction schema's shape: key copied, constant predictions. */
-  private static double noopPredictionShaped(Bundle bundle, Schema predictionSchema, Path input, Path output) throws IOException {
-    long start = System.nanoTime();
-    long n = 0;
+  /** Records of the prediction schema's shape: key copied, constant predictions. */
+  private static UnaryOperator<GenericRecord> predictionShaped(Bundle bundle, Schema predictionSchema) {
     String key = bundle.spec().key();
-    try (RecordSource src = RecordSources.open(input, FileFormat.PARQUET, bundle.inputSchema(), List.of());
-         RecordWriter w = RecordWriters.open(output, FileFormat.PARQUET, predictionSchema)) {
-      RawRecord r;
-      while ((r = src.next()) != null) {
-        Decoded d = r.decoded();
-        if (d.isOk()) {
-          GenericData.Record p = new GenericData.Record(predictionSchema);
-          for (Schema.Field f : predictionSchema.getFields()) {
-            p.put(f.pos(), f.name().equals(key) ? d.record().get(key) : constant(f.schema()));
-          }
-          w.write(p);
-        }
-        n++;
+    return in -> {
+      GenericData.Record p = new GenericData.Record(predictionSchema);
+      for (Schema.Field f : predictionSchema.getFields()) {
+        p.put(f.pos(), f.name().equals(key) ? in.get(key) : constant(f.schema()));
       }
-    }
-    return n / ((System.nanoTime() - start) / 1e9);
+      return p;
+    };
   }
 
   private static Object constant(Schema s) {
@@ -109,22 +101,25 @@ public final class EndToEndBench {
     };
   }
 
-  private static double noop(Bundle bundle, Path input, Path output) throws IOException {
+  /** Reads every record of {@code input} and writes {@code shape} of it with {@code schema}; rows/s. */
+  private static double noop(Bundle bundle, Path input, Path output, Schema schema, UnaryOperator<GenericRecord> shape)
+      throws IOException {
     long start = System.nanoTime();
     long n = 0;
     try (RecordSource src = RecordSources.open(input, FileFormat.PARQUET, bundle.inputSchema(), List.of());
-         RecordWriter w = RecordWriters.open(output, FileFormat.PARQUET, bundle.inputSchema())) {
+         RecordWriter w = RecordWriters.open(output, FileFormat.PARQUET, schema)) {
       RawRecord r;
       while ((r = src.next()) != null) {
         Decoded d = r.decoded();
         if (d.isOk()) {
-          w.write(d.record());
+          w.write(shape.apply(d.record()));
         }
         n++;
       }
     }
     return n / ((System.nanoTime() - start) / 1e9);
   }
+
 
   /** Plausible random rows for the bundle's input schema; one_hot fields draw from their listed values. */
   static void generate(Bundle bundle, int rows, Path file) throws IOException {
