@@ -13,7 +13,7 @@ import org.apache.avro.io.DecoderFactory;
 
 /**
  * Decodes Avro binary (or Avro single-object encoding) values against the input schema, field by
- * field, so a failure names what went wrong (DESIGN.md §4):
+ * field, so a failure names what went wrong (docs/spec.md, Dead letters):
  * <ul>
  *   <li>bytes end before the record does (truncated) → {@code decode:record};</li>
  *   <li>a field's bytes are not a valid value (negative length, bad union index) → {@code decode:<field>};</li>

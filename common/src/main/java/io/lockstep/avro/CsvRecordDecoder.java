@@ -9,7 +9,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 
 /**
- * Decodes parsed CSV rows against the input schema (DESIGN.md §5): columns are matched to fields by
+ * Decodes parsed CSV rows against the input schema (docs/spec.md, Reading inputs): columns are matched to fields by
  * header name in any order; an empty unquoted cell is null (a quoted {@code ""} is an empty string);
  * extra columns are ignored unless requested as extras. A row with another number of cells than the
  * header is {@code decode:record}.

@@ -9,7 +9,7 @@ import org.apache.avro.generic.GenericData;
  *
  * <p>A failed decode may still carry {@code partial}: the fields that could be read (the others
  * null). It exists so a dead letter can name its {@code key} whenever the key field itself was
- * readable (DESIGN.md §4: "key only when it could be read"); it is never scored.
+ * readable (docs/spec.md, Dead letters: "key only when it could be read"); it is never scored.
  */
 public record Decoded(GenericData.Record record, String reason, String[] extras, GenericData.Record partial) {
 

@@ -14,7 +14,7 @@ import org.apache.avro.generic.GenericData;
 
 /**
  * Decodes one JSON object (plain JSON values, not Avro's union-wrapped encoding) against the input
- * schema (DESIGN.md §5). Absent or {@code null} is null; a value of the wrong JSON type is
+ * schema (docs/spec.md, Reading inputs). Absent or {@code null} is null; a value of the wrong JSON type is
  * {@code decode:<field>}; ints and longs must be integer literals in range; {@code "NaN"},
  * {@code "Infinity"}, {@code "-Infinity"} strings are read in float and double fields; anything that
  * is not a UTF-8 JSON object is {@code decode:record}. Used by JSON-lines files and Kafka JSON values.

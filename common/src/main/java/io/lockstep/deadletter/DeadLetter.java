@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * One rejected input (DESIGN.md §4). Serialised as one JSON object with fields {@code reason, level,
+ * One rejected input (docs/spec.md, Dead letters). Serialised as one JSON object with fields {@code reason, level,
  * time, source, key?, original, original_encoding?}.
  *
  * @param original the input line for text formats, else the record's bytes (written as base64)

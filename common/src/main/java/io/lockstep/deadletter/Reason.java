@@ -1,6 +1,6 @@
 package io.lockstep.deadletter;
 
-/** Dead-letter reasons with their machine-readable prefixes (DESIGN.md §4). */
+/** Dead-letter reasons with their machine-readable prefixes (docs/spec.md, Dead letters). */
 public final class Reason {
   private Reason() {}
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One feature ready to evaluate: its input (a field position or a window slot), its ops and the
- * columns it writes. Evaluation follows DESIGN.md §3 exactly: null/NaN before the first op is
+ * columns it writes. Evaluation follows docs/spec.md, features.yaml exactly: null/NaN before the first op is
  * {@code missing:<field>} unless the ops start with {@code impute}; a non-finite result is
  * {@code nan:<feature>}.
  */

@@ -13,7 +13,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.Test;
 
-/** CSV, JSON and Avro binary decoding per DESIGN.md §5 and the reasons of §4. */
+/** CSV, JSON and Avro binary decoding per docs/spec.md, Reading inputs and the reasons of §4. */
 class DecodersTest {
   static final Schema SCHEMA = new Schema.Parser().parse("""
       {"type":"record","name":"R","fields":[

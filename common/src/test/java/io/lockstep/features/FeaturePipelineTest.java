@@ -9,7 +9,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
-/** Every row op against hand-computed values, including the edge cases DESIGN.md §3 pins. */
+/** Every row op against hand-computed values, including the edge cases docs/spec.md, features.yaml pins. */
 class FeaturePipelineTest {
 
   static final Schema SCHEMA = new Schema.Parser().parse("""

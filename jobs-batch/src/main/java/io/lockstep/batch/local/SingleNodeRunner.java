@@ -36,7 +36,7 @@ import java.util.Map;
  * input order, dead letters to {@code <output>.deadletter.jsonl}.
  *
  * <p>With window features the input is first read whole: each key's events are aggregated in
- * {@code (time, input order)} order, as DESIGN.md §3 requires, so an out-of-order line still sees
+ * {@code (time, input order)} order, as docs/spec.md (Window features) requires, so an out-of-order line still sees
  * only the events at or before its time. Inputs too large for memory belong on Spark.
  */
 public final class SingleNodeRunner {

@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  *   <li>{@code _ls_file}, {@code _ls_pos}: the file's index in {@link #files()} (input order of
  *       files) and the 1-based line (text) or record number (binary); together the input order
- *       that breaks ties of equal event times (DESIGN.md §3). An index, not the path: every row
+ *       that breaks ties of equal event times (docs/spec.md, Window features). An index, not the path: every row
  *       is shuffled and sorted with it, and a path is a hundred bytes;</li>
  *   <li>{@code _ls_reason}: the decode failure ({@code decode:}, {@code schema:}), null if it decoded;</li>
  *   <li>{@code _ls_text} / {@code _ls_bytes}: the original line or record bytes for dead letters.</li>

@@ -24,7 +24,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  *
  * <p>With window features the partition must hold whole keys, sorted by {@code (key, time, file,
  * position)} ({@link WindowOrder}): each key's events then pass through one {@link KeyWindowState}
- * in the order DESIGN.md §3 prescribes, and the state is dropped when the next key starts.
+ * in the order docs/spec.md (Window features) prescribes, and the state is dropped when the next key starts.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final ScoringPlan plan;

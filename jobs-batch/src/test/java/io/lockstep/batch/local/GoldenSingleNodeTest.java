@@ -100,7 +100,7 @@ class GoldenSingleNodeTest {
     assertThat(Files.readString(SingleNodeRunner.schemaPath(out))).contains("\"model\"");
   }
 
-  /** DESIGN.md §4: a dead letter names its key whenever the key field itself could be read. */
+  /** docs/spec.md, Dead letters: a dead letter names its key whenever the key field itself could be read. */
   @org.junit.jupiter.api.Test
   void deadLetterCarriesTheKeyWhenOnlyAnotherFieldIsUnreadable() throws IOException {
     GoldenFixture fx = GoldenFixture.of("lr");

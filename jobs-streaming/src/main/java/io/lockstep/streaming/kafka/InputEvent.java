@@ -37,7 +37,7 @@ public class InputEvent {
     this.kafkaTimestamp = kafkaTimestamp;
   }
 
-  /** {@code topic/partition/offset}, the dead letters' {@code source} (DESIGN.md §4). */
+  /** {@code topic/partition/offset}, the dead letters' {@code source} (docs/spec.md, Dead letters). */
   public String source() {
     return topic + "/" + partition + "/" + offset;
   }

@@ -5,7 +5,7 @@ import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import org.apache.flink.util.OutputTag;
 
-/** The dead-letter side output shared by every operator of the job (DESIGN.md §4, level {@code flink}). */
+/** The dead-letter side output shared by every operator of the job (docs/spec.md, Dead letters; level {@code flink}). */
 public final class DeadLetters {
   /** Side output of rejected inputs, already encoded as dead-letter JSON. */
   public static final OutputTag<OutRecord> TAG = new OutputTag<>("dead-letters") {};
