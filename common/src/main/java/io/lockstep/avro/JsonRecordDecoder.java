@@ -48,17 +48,17 @@ public final class JsonRecordDecoder {
     try {
       node = JSON.readTree(utf8);
     } catch (IOException | RuntimeException e) {
-      return Decoded.failed(Reason.decode(Reason.RECORD));
+      return Decoded.failed(Reason.undecodableRecord());
     }
     return decode(node);
   }
 
   public Decoded decode(JsonNode node) {
     if (node == null || !node.isObject()) {
-      return Decoded.failed(Reason.decode(Reason.RECORD));
+      return Decoded.failed(Reason.undecodableRecord());
     }
     GenericData.Record r = new GenericData.Record(schema);
-    String failure = null;
+    Reason failure = null;
     for (Schema.Field f : schema.getFields()) {
       int i = f.pos();
       JsonNode v = node.get(f.name());

@@ -19,8 +19,11 @@ final class TextValues {
 
   /** Thrown with the field's {@code decode:} reason. */
   static final class BadValue extends Exception {
-    BadValue(String reason) {
-      super(reason, null, false, false);
+    final Reason reason;
+
+    BadValue(Reason reason) {
+      super(reason.text(), null, false, false);
+      this.reason = reason;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.deadletter.Reason;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,14 +112,15 @@ public final class InputLayout implements Serializable {
   /**
    * The decode failure of a row: its {@code _ls_reason}, or {@code schema:<field>} for a null in a
    * field {@code input.avsc} requires (rows from Spark's own readers are not checked otherwise).
+   * The column carries the reason's wire text, read back here into the typed value.
    */
-  public String decodeFailure(InternalRow row) {
+  public Reason decodeFailure(InternalRow row) {
     if (!row.isNullAt(reasonIndex())) {
-      return row.getUTF8String(reasonIndex()).toString();
+      return Reason.parse(row.getUTF8String(reasonIndex()).toString());
     }
     for (int i = 0; i < fieldCount; i++) {
       if (required[i] && row.isNullAt(i)) {
-        return io.lockstep.deadletter.Reason.schema(names[i]);
+        return Reason.schema(names[i]);
       }
     }
     return null;

@@ -100,7 +100,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private void offer(InternalRow next) {
       read++;
       InternalRow row = next.copy();
-      String failure = layout.decodeFailure(row);
+      Reason failure = layout.decodeFailure(row);
       if (failure != null) {
         deadLetter(row, failure, windows.key(this.fields.of(row)));
         return;
@@ -131,11 +131,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     }
 
     @Override
-    public void rejected(InternalRow row, String reason) {
+    public void rejected(InternalRow row, Reason reason) {
       deadLetter(row, reason, windows.key(fields.copyFor(row)));
     }
 
-    private void deadLetter(InternalRow row, String reason, String key) {
+    private void deadLetter(InternalRow row, Reason reason, String key) {
       byte[] bytes = row.isNullAt(layout.bytesIndex()) ? null : row.getBinary(layout.bytesIndex());
       String text = row.isNullAt(layout.textIndex()) ? null : row.getUTF8String(layout.textIndex()).toString();
       String source = layout.source(row);
