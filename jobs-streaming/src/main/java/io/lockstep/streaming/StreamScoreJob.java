@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Level 3: scores a Kafka topic with a model bundle (DESIGN.md §1, §5, §6). Parses
+ * Level 3: scores a Kafka topic with a model bundle (docs/spec.md, Levels; CLI; Kafka). Parses
  * {@link StreamOptions}, prepares the environment and wires {@link ScoringTopology}; nothing else.
  * {@code java -jar lockstep-jobs-streaming.jar ...} runs it on a local MiniCluster,
  * {@code flink run lockstep-jobs-streaming.jar ...} on a cluster.

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lockstep produce}: sends a file's records to a Kafka topic in the encoding the streaming
- * job reads (DESIGN.md §5, §6), keyed by the spec's {@code key} field (its text, UTF-8) so one
+ * job reads (docs/spec.md, CLI; Kafka), keyed by the spec's {@code key} field (its text, UTF-8) so one
  * key's events keep their file order in one partition.
  *
  * <p>A record that does not decode against {@code input.avsc} cannot be written as Avro: it is not

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lockstep tail}: prints a predictions or dead-letter topic as JSON lines or CSV, writing and
- * flushing each record as it arrives (DESIGN.md §5). Dead letters are JSON values and print as they
+ * flushing each record as it arrives (docs/spec.md, CLI). Dead letters are JSON values and print as they
  * are; predictions are Avro binary of the prediction schema, which the streaming job publishes on
  * {@code <topic>.schema} (read on the first Avro record), or which {@code --bundle} (and the job's
  * {@code --keep}) derive. Reads committed records only, without a consumer group (it commits nothing).

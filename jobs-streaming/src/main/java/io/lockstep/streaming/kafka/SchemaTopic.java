@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the prediction schema next to the predictions, on {@code <output-topic>.schema} (one
  * partition, compacted, key {@code prediction}), when the job is built. Predictions are bare Avro
- * binary (DESIGN.md §6), unreadable without their writer's schema; with this topic a consumer —
+ * binary (docs/spec.md, Kafka), unreadable without their writer's schema; with this topic a consumer —
  * {@code lockstep tail} among them — needs nothing but the topic's name. Failing to publish never
  * stops the job: it logs what a consumer must do instead.
  */

@@ -3,6 +3,7 @@ package io.lockstep.streaming.scoring;
 import io.lockstep.avro.AvroCodec;
 import io.lockstep.avro.Decoded;
 import io.lockstep.bundle.Bundle;
+import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
@@ -86,7 +87,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
       }
 
       @Override
-      public void rejected(Pending p, String reason) {
+      public void rejected(Pending p, Reason reason) {
         deadLetter(p.event(), reason, p.record());
       }
     };
@@ -166,7 +167,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     metrics.scored(e.kafkaTimestamp, now);
   }
 
-  private void deadLetter(InputEvent e, String reason, GenericData.Record record) {
+  private void deadLetter(InputEvent e, Reason reason, GenericData.Record record) {
     String key = record == null ? null : windows.key(FieldAccessor.of(record));
     output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
     metrics.dead();
