@@ -61,10 +61,10 @@ public final class CsvSource implements RecordSource {
           + " has no line break and is incomplete; truncated?)"));
     }
     if (row.invalidUtf8()) {
-      return new RawRecord(Decoded.failed(Reason.decode(Reason.RECORD)), source, null,
+      return new RawRecord(Decoded.failed(Reason.undecodableRecord()), source, null,
           EscapingUtf8Reader.originalBytes(row.raw()));
     }
-    Decoded d = row.malformed() ? Decoded.failed(Reason.decode(Reason.RECORD)) : decoder.decode(row.cells());
+    Decoded d = row.malformed() ? Decoded.failed(Reason.undecodableRecord()) : decoder.decode(row.cells());
     return new RawRecord(d, source, row.raw(), null);
   }
 

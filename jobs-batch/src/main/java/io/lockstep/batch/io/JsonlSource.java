@@ -59,7 +59,7 @@ public final class JsonlSource implements RecordSource {
       }
       byte[] body = n == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, n);
       Decoded d = decoder.decode(body);
-      if (c < 0 && Reason.decode(Reason.RECORD).equals(d.reason())) {
+      if (c < 0 && Reason.undecodableRecord().equals(d.reason())) {
         damage.add(InputDamage.atByte(name, lineStart, "the file ends inside a record (line " + lineNo
             + " has no line break and is not a JSON object; truncated?)"));
       }
