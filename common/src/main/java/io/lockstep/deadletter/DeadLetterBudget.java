@@ -15,6 +15,7 @@ public final class DeadLetterBudget {
   private final long minRecords;
   private long read;
   private long dead;
+  private Reason last;
 
   DeadLetterBudget(double maxDeadFraction, long minRecords) {
     this.maxDeadFraction = maxDeadFraction;
@@ -30,13 +31,14 @@ public final class DeadLetterBudget {
   public void read() {
     read++;
     if (read == minRecords && dead > 0) {
-      check(read, dead, null);
+      check(read, dead, last);
     }
   }
 
   /** One record dead-lettered with {@code reason}; throws if the budget is now exceeded. */
   public void dead(Reason reason) {
     dead++;
+    last = reason;
     if (read >= minRecords) {
       check(read, dead, reason);
     }
@@ -53,7 +55,7 @@ public final class DeadLetterBudget {
   /** Judges a finished run's totals (summed over tasks), by the same rule as during a run. */
   public void checkFinal(long totalRead, long totalDead) {
     if (totalRead >= minRecords) {
-      check(totalRead, totalDead, null);
+      check(totalRead, totalDead, last);
     }
   }
 

@@ -10,6 +10,7 @@ import io.lockstep.batch.io.RecordWriters;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.deadletter.DeadLetter;
+import io.lockstep.deadletter.DeadLetterBudget;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
@@ -63,11 +64,11 @@ public final class SingleNodeRunner {
     List<String> extras = PredictionBuilder.extras(bundle, options.keep());
     PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
     Path output = options.output();
-    Counts counts = new Counts();
+    Counts counts = new Counts(options.deadLetters().newBudget());
     Progress progress = new Progress(progressOut);
     try (RecordSource source = RecordSources.open(options.input(), options.inputFormat(), bundle.inputSchema(), extras);
          RecordWriter writer = RecordWriters.open(output, options.outputFormat(), builder.schema());
-         DeadLetterWriter dead = new DeadLetterWriter(DeadLetterWriter.pathFor(output))) {
+         DeadLetterWriter dead = new DeadLetterWriter(DeadLetterWriter.pathFor(output), options.deadLetters().maxOriginalBytes())) {
       Files.writeString(schemaPath(output), builder.schema().toString(true));
       BatchScorer batch = scorer.newBatch(options.batchSize());
       ScoringBuffer<RawRecord> buffer = new ScoringBuffer<>(pipeline, batch);
@@ -90,7 +91,7 @@ public final class SingleNodeRunner {
       if (windows.isEmpty()) {
         RawRecord r;
         while ((r = source.next()) != null) {
-          counts.read++;
+          counts.read();
           offer(r, null, windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -102,7 +103,7 @@ public final class SingleNodeRunner {
         }
         double[][] values = windowValues(all, windows);
         for (int i = 0; i < all.size(); i++) {
-          counts.read++;
+          counts.read();
           offer(all.get(i), values[i], windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -179,6 +180,7 @@ public final class SingleNodeRunner {
     }
     counts.dead++;
     counts.byReason.merge(dl.reasonKind(), 1L, Long::sum);
+    counts.budget.dead(reason);
   }
 
   /** {@code _schema.avsc} next to the output file. */
@@ -188,9 +190,19 @@ public final class SingleNodeRunner {
   }
 
   private static final class Counts {
+    final DeadLetterBudget budget;
     long read;
     long scored;
     long dead;
     final Map<Reason.Kind, Long> byReason = new EnumMap<>(Reason.Kind.class);
+
+    Counts(DeadLetterBudget budget) {
+      this.budget = budget;
+    }
+
+    void read() {
+      read++;
+      budget.read();
+    }
   }
 }
