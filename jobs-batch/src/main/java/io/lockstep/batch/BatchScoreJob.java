@@ -12,9 +12,6 @@ import picocli.CommandLine;
  * counts at the end; exits non-zero with a one-line cause when it could not run.
  */
 public final class BatchScoreJob {
-  /** Exit code of a run stopped by its dead-letter budget, as {@code lockstep score} (docs/spec.md, Dead letters). */
-  static final int EXIT_DEAD_LETTER_BUDGET = 4;
-
   private BatchScoreJob() {}
 
   public static void main(String[] args) {
@@ -43,7 +40,7 @@ public final class BatchScoreJob {
     } catch (RuntimeException e) {
       boolean budget = budgetExceeded(e);
       System.err.println("lockstep spark: " + (budget ? "stopped: " : "") + oneLine(e));
-      exit = budget ? EXIT_DEAD_LETTER_BUDGET : 1;
+      exit = budget ? ExitCode.DEAD_LETTER_BUDGET.code() : 1;
     } finally {
       spark.stop();
     }

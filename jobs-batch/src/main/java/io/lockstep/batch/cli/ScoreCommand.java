@@ -1,11 +1,13 @@
 package io.lockstep.batch.cli;
 
+import io.lockstep.batch.ExitCode;
 import io.lockstep.batch.io.DeadLetterWriter;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.local.RunSummary;
 import io.lockstep.batch.local.ScoreOptions;
 import io.lockstep.batch.local.SingleNodeRunner;
 import io.lockstep.deadletter.DeadLetterBudgetExceeded;
+import io.lockstep.io.InputDamage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +20,6 @@ import picocli.CommandLine.Option;
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Score a .csv, .jsonl, .parquet or .avro file with a bundle, on this machine (no Spark or Flink).")
 final class ScoreCommand implements Callable<Integer> {
-  /** Exit code of a run stopped by its dead-letter budget (docs/spec.md, Dead letters). */
-  static final int EXIT_DEAD_LETTER_BUDGET = 4;
 
   @Option(names = "--bundle", required = true, description = "Bundle directory or .zip.")
   Path bundle;
@@ -60,11 +60,14 @@ final class ScoreCommand implements Callable<Integer> {
       summary = new SingleNodeRunner(options, System.err).run();
     } catch (DeadLetterBudgetExceeded e) {
       System.err.println("lockstep score: stopped: " + e.getMessage());
-      return EXIT_DEAD_LETTER_BUDGET;
+      return ExitCode.DEAD_LETTER_BUDGET.code();
     }
     System.out.println("lockstep score: " + summary.line());
     System.out.println("predictions: " + output + (summary.dead() > 0
         ? ", dead letters: " + DeadLetterWriter.pathFor(output) : ""));
-    return 0;
+    for (InputDamage d : summary.damage()) {
+      System.err.println("lockstep: damaged input: " + d.line());
+    }
+    return (summary.inputDamaged() ? ExitCode.INPUT_DAMAGED : ExitCode.FINISHED).code();
   }
 }
