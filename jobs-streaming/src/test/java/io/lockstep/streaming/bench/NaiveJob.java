@@ -124,10 +124,10 @@ final class NaiveJob {
         if (probs.getValue() instanceof float[][] f) {
           score = f[0][1];
         } else {
+          // A ZipMap output: one map of class label -> probability per row, as ORT Java hands it out.
           @SuppressWarnings("unchecked")
-          Map<Object, Float> m = ((List<OnnxMap>) probs.getValue()).get(0).getValue() instanceof Map<?, ?> mm
-              ? (Map<Object, Float>) mm : Map.of();
-          score = m.values().stream().skip(1).findFirst().orElse(Float.NaN);
+          Map<Object, Object> m = (Map<Object, Object>) ((List<OnnxMap>) probs.getValue()).get(0).getValue();
+          score = m.values().stream().skip(1).findFirst().map(v -> ((Number) v).floatValue()).orElse(Float.NaN);
         }
         for (Schema.Field f : predictionSchema.getFields()) {
           switch (f.name()) {
