@@ -60,7 +60,7 @@ class ScoringOperatorTest {
   }
 
   static StreamTaskMailboxTestHarness<OutRecord> harness(int batchSize) throws Exception {
-    ScoringSettings settings = new ScoringSettings(InputFormat.JSON, List.of(), batchSize, NEVER_MS, false, 1, 0);
+    ScoringSettings settings = new ScoringSettings(InputFormat.JSON, List.of(), batchSize, NEVER_MS, false, 1);
     ScoringOperator op = new ScoringOperator(BundleBytes.read(GoldenFixture.of("lr").bundle()), settings);
     return new StreamTaskMailboxTestHarnessBuilder<>(OneInputStreamTask::new, TypeInformation.of(OutRecord.class))
         .addInput(TypeInformation.of(InputEvent.class))
