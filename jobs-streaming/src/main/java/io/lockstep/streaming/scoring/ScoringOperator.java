@@ -78,7 +78,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     builder = new PredictionBuilder(bundle, scorer.fields(), settings.keep(), true);
     featureField = settings.withFeatures() ? new FeatureVectorField(builder.schema()) : null;
     codec = new AvroCodec(featureField == null ? builder.schema() : featureField.schema());
-    metrics = StreamMetrics.register(getMetricGroup(), true);
+    metrics = StreamMetrics.register(getMetricGroup(), true, settings.deadLetters());
     reuse = new StreamRecord<>(null);
     sink = new ScoringBuffer.Sink<>() {
       @Override
@@ -170,6 +170,6 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private void deadLetter(InputEvent e, Reason reason, GenericData.Record record) {
     String key = record == null ? null : windows.key(FieldAccessor.of(record));
     output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
-    metrics.dead();
+    metrics.dead(reason);
   }
 }
