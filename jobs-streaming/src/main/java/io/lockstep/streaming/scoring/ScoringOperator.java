@@ -7,6 +7,7 @@ import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
+import io.lockstep.score.ModelCannotRun;
 import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.PredictionBuilder;
 import io.lockstep.score.ScorerOptions;
@@ -18,6 +19,7 @@ import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.window.WindowSet;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -107,11 +109,11 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     boolean wasEmpty = buffer.size() == 0;
     buffer.offer(FieldAccessor.of(d.record()), e.windowValues, new Pending(e, d.record(), d.extras()), sink);
     if (buffer.isFull()) {
-      buffer.flush(sink);
+      flush();
     } else if (wasEmpty && buffer.size() > 0) {
       oldestBufferedAt = getProcessingTimeService().getCurrentProcessingTime();
       if (settings.flushMillis() == 0) {
-        buffer.flush(sink);
+        flush();
       } else if (!timerPending) {
         timerPending = true;
         getProcessingTimeService().registerTimer(oldestBufferedAt + settings.flushMillis(), this);
@@ -127,7 +129,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     }
     long due = oldestBufferedAt + settings.flushMillis();
     if (time >= due) {
-      buffer.flush(sink);
+      flush();
     } else {
       timerPending = true;
       getProcessingTimeService().registerTimer(due, this);
@@ -137,13 +139,22 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
-    buffer.flush(sink);
+    flush();
   }
 
   @Override
   public void finish() throws Exception {
-    buffer.flush(sink);
+    flush();
     super.finish();
+  }
+
+  /** A model that cannot run fails the job once: a restart would replay the same records into the same failure. */
+  private void flush() {
+    try {
+      buffer.flush(sink);
+    } catch (ModelCannotRun e) {
+      throw new SuppressRestartsException(e);
+    }
   }
 
   @Override

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * letter, over the producer's limit, and the job restarted forever). Oversized values of several
  * sizes are dead-lettered once each, cut to fit with {@code original_truncated}/{@code original_bytes},
  * the records after them are scored, and no task is ever restarted. A job whose dead-letter budget is
- * exceeded fails once, with the budget's message, without restarts.
+ * exceeded, or whose model cannot run at all, fails once with a clear message, without restarts.
  */
 class StreamPoisonPillIT {
   @RegisterExtension
@@ -154,6 +154,38 @@ class StreamPoisonPillIT {
     assertThat(failure).as("the job fails").isNotNull();
     assertThat(messages(failure)).anyMatch(m -> m.startsWith("dead-letter budget exceeded:")
         && m.contains("--max-dead-fraction 0.2") && m.contains("(judged after --min-records 10)"));
+    assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.FAILED);
+    assertThat(attempts(cluster, job.getJobID())).as("failed once, never restarted").containsOnly(0);
+  }
+
+  @Test
+  void aModelThatCannotRunFailsTheJobOnceInsteadOfDeadLetteringEveryRecord(@InjectMiniCluster MiniCluster cluster,
+                                                                           @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    java.nio.file.Path bundleDir = io.lockstep.golden.ModelCannotRunBundle.write(tmp);
+    Bundle bundle = BundleLoader.load(bundleDir);
+    String in = StreamHarness.topic("cannot-run-in");
+    String out = in + "-predictions";
+    kafka.createTopics(1, in, out, out + ".dlq");
+    AvroCodec codec = new AvroCodec(bundle.inputSchema());
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      records.add(new ProducerRecord<>(in, ("C" + i).getBytes(StandardCharsets.UTF_8),
+          codec.binary(StreamDeadLetterIT.customer(bundle.inputSchema(), "C" + i, 70.0, 0.0))));
+    }
+    kafka.send(in, records);
+    JobClient job = StreamScoreJob.start(StreamOptions.parse("--bundle", bundleDir.toString(), "--bootstrap", kafka.bootstrap(),
+        "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", "1",
+        "--checkpoint-ms", "300", "--batch-size", "32", "--flush-ms", "50"));
+    Throwable failure = null;
+    try {
+      job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      failure = e;
+    }
+    assertThat(failure).as("the job fails").isNotNull();
+    assertThat(messages(failure)).anyMatch(m -> m.startsWith("the model cannot run:") && m.contains("Reshape"));
     assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.FAILED);
     assertThat(attempts(cluster, job.getJobID())).as("failed once, never restarted").containsOnly(0);
   }
