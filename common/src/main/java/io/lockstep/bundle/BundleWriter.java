@@ -19,7 +19,7 @@ public final class BundleWriter {
 
   public static Path write(Path spec, Path schema, Path model, Path reference, String name, String version,
                            String description, Path out) throws IOException {
-    SpecParser.parse(spec, BundleLoader.readSchema(schema));
+    SpecParser.parse(spec, spec.toString(), BundleLoader.readSchema(schema));
     Files.createDirectories(out);
     List<String> files = new ArrayList<>(List.of(Bundle.FEATURES_YAML, Bundle.INPUT_AVSC, Bundle.MODEL_ONNX));
     copy(spec, out.resolve(Bundle.FEATURES_YAML));

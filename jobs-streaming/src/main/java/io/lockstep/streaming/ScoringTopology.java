@@ -1,6 +1,7 @@
 package io.lockstep.streaming;
 
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.OutRecord;
@@ -47,7 +48,7 @@ public final class ScoringTopology {
 
   private ScoringTopology() {}
 
-  public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle) {
+  public static void build(StreamExecutionEnvironment env, StreamOptions o, ShippedBundle bundleBytes, Bundle bundle) {
     Schema predictions = io.lockstep.avro.PredictionSchema.forBundle(bundle, o.keep(), true);
     SchemaTopic.publish(o.bootstrap(), o.outputTopic(),
         o.withFeatures() ? new io.lockstep.streaming.scoring.FeatureVectorField(predictions).schema() : predictions);
@@ -87,7 +88,7 @@ public final class ScoringTopology {
     deadLetters.sinkTo(sink(o, o.deadLetterTopic(), "dlq")).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
   }
 
-  static KafkaSource<InputEvent> source(StreamOptions o, BundleBytes bundleBytes, boolean windows) {
+  static KafkaSource<InputEvent> source(StreamOptions o, ShippedBundle bundleBytes, boolean windows) {
     KafkaSourceBuilder<InputEvent> b = KafkaSource.<InputEvent>builder()
         .setBootstrapServers(o.bootstrap())
         .setTopics(o.inputTopic())

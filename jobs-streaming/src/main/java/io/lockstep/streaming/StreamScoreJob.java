@@ -1,6 +1,7 @@
 package io.lockstep.streaming;
 
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -53,7 +54,7 @@ public final class StreamScoreJob {
 
   /** The environment with the scoring topology built in it, ready to execute. */
   public static StreamExecutionEnvironment environment(StreamOptions o) {
-    BundleBytes bundleBytes = BundleBytes.read(o.bundle());
+    ShippedBundle bundleBytes = ShippedBundle.read(o.bundle());
     Bundle bundle = bundleBytes.load();
     Configuration conf = Loopback.bind(new Configuration());
     if (o.fromSavepoint() != null) {

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.PredictionField;
@@ -22,10 +23,10 @@ import org.apache.spark.sql.types.StructType;
  */
 final class ScoreUdf implements UDF1<Row, Row> {
   static final String REASON = "dead_letter_reason";
-  private final Broadcast<BundleFiles> bundle;
+  private final Broadcast<ShippedBundle> bundle;
   private transient ThreadLocal<BatchScorer> batches;
 
-  ScoreUdf(Broadcast<BundleFiles> bundle) {
+  ScoreUdf(Broadcast<ShippedBundle> bundle) {
     this.bundle = bundle;
   }
 

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.bundle.ShippedBundle;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
@@ -14,7 +15,7 @@ import org.apache.spark.util.SerializableConfiguration;
  *     of the result (column {@code _dead_letter})
  * @param counters null when nobody reads them (the library API may evaluate a plan twice)
  */
-record ScoringPlan(Broadcast<BundleFiles> bundle, InputLayout layout, List<String> keep, int batchSize,
+record ScoringPlan(Broadcast<ShippedBundle> bundle, InputLayout layout, List<String> keep, int batchSize,
                    boolean emitFeatures, DeadLetterFiles deadLetters, ScoreCounters counters,
                    Broadcast<SerializableConfiguration> hadoopConf) implements Serializable {
 

@@ -11,7 +11,7 @@ import io.lockstep.score.PredictionBuilder;
 import io.lockstep.score.ScorerOptions;
 import io.lockstep.score.ScoringBuffer;
 import io.lockstep.score.SharedScorers;
-import io.lockstep.streaming.BundleBytes;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.window.WindowSet;
@@ -42,7 +42,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   /** Failures thrown by the {@code --fail-after} test hook in this JVM (tests on a MiniCluster read it). */
   public static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
 
-  private final BundleBytes bundleBytes;
+  private final ShippedBundle bundleBytes;
   private final ScoringSettings settings;
 
   private transient InputDecoder decoder;
@@ -63,7 +63,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   /** A record waiting in the batch, with what its prediction or dead letter needs. */
   private record Pending(InputEvent event, GenericData.Record record, String[] extras) {}
 
-  public ScoringOperator(BundleBytes bundleBytes, ScoringSettings settings) {
+  public ScoringOperator(ShippedBundle bundleBytes, ScoringSettings settings) {
     this.bundleBytes = bundleBytes;
     this.settings = settings;
   }

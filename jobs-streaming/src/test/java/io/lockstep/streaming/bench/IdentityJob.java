@@ -1,6 +1,6 @@
 package io.lockstep.streaming.bench;
 
-import io.lockstep.streaming.BundleBytes;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.avro.InputFormat;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
@@ -23,7 +23,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 final class IdentityJob {
   private IdentityJob() {}
 
-  static void build(StreamExecutionEnvironment env, String bootstrap, String in, String out, BundleBytes bundle, int lingerMs) {
+  static void build(StreamExecutionEnvironment env, String bootstrap, String in, String out, ShippedBundle bundle, int lingerMs) {
     KafkaSource<InputEvent> source = KafkaSource.<InputEvent>builder().setBootstrapServers(bootstrap).setTopics(in)
         .setGroupId("identity-" + in).setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
         .setDeserializer(new InputEventDeserializer(bundle, InputFormat.AVRO, false)).build();

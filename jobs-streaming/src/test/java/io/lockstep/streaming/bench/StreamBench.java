@@ -8,7 +8,7 @@ import io.lockstep.bundle.BundleLoader;
 import io.lockstep.bundle.BundleWriter;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.io.CsvParser;
-import io.lockstep.streaming.BundleBytes;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.Loopback;
 import io.lockstep.streaming.StreamOptions;
 import io.lockstep.streaming.StreamScoreJob;
@@ -146,7 +146,7 @@ public final class StreamBench {
       env.setParallelism(PARALLELISM);
       env.setBufferTimeout(1);
       env.getConfig().enableObjectReuse();
-      IdentityJob.build(env, kafka.bootstrap(), in, out, BundleBytes.read(bundleDir), 1);
+      IdentityJob.build(env, kafka.bootstrap(), in, out, ShippedBundle.read(bundleDir), 1);
     } else {
       env = StreamScoreJob.environment(StreamOptions.parse("--bundle", bundleDir.toString(), "--bootstrap", kafka.bootstrap(),
           "--input-topic", in, "--output-topic", out, "--bounded", "--starting-offsets", "earliest",
