@@ -9,7 +9,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 
 /**
- * Decodes parsed CSV rows against the input schema (DESIGN.md §5): columns are matched to fields by
+ * Decodes parsed CSV rows against the input schema (docs/spec.md, Reading inputs): columns are matched to fields by
  * header name in any order; an empty unquoted cell is null (a quoted {@code ""} is an empty string);
  * extra columns are ignored unless requested as extras. A row with another number of cells than the
  * header is {@code decode:record}.
@@ -66,10 +66,10 @@ public final class CsvRecordDecoder {
   /** Decodes one row; {@code cells} holds null for an empty unquoted cell. */
   public Decoded decode(List<String> cells) {
     if (cells.size() != headerSize) {
-      return Decoded.failed(Reason.decode(Reason.RECORD));
+      return Decoded.failed(Reason.undecodableRecord());
     }
     GenericData.Record r = new GenericData.Record(schema);
-    String failure = null;
+    Reason failure = null;
     for (Schema.Field f : schema.getFields()) {
       int i = f.pos();
       String text = columnOfField[i] < 0 ? null : cells.get(columnOfField[i]);
@@ -87,7 +87,7 @@ public final class CsvRecordDecoder {
         r.put(i, TextValues.parse(text, types[i], f.name()));
       } catch (TextValues.BadValue e) {
         // Keep reading: the first failure is the reason, the rest may still yield the key.
-        failure = failure == null ? e.getMessage() : failure;
+        failure = failure == null ? e.reason : failure;
       }
     }
     if (failure != null) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
- * A loaded, verified model bundle (docs/spec.md, Bundles): metadata, the parsed feature spec, the
+ * A loaded, verified model bundle (docs/spec.md, Bundle layout): metadata, the parsed feature spec, the
  * input schema and the model's path. Load one with {@link BundleLoader#load(Path)}, or ship one to
  * Spark executors and Flink tasks with {@link ShippedBundle}.
  *

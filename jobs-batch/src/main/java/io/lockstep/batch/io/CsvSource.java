@@ -44,7 +44,7 @@ public final class CsvSource implements RecordSource {
         return null;
       }
     } while (CsvParser.isBlank(row));
-    Decoded d = row.malformed() ? Decoded.failed(Reason.decode(Reason.RECORD)) : decoder.decode(row.cells());
+    Decoded d = row.malformed() ? Decoded.failed(Reason.undecodableRecord()) : decoder.decode(row.cells());
     return new RawRecord(d, name + ":" + row.line(), row.raw(), null);
   }
 

@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import java.util.Map;
  * input order, dead letters to {@code <output>.deadletter.jsonl}.
  *
  * <p>With window features the input is first read whole: each key's events are aggregated in
- * {@code (time, input order)} order, as DESIGN.md §3 requires, so an out-of-order line still sees
+ * {@code (time, input order)} order, as docs/spec.md (Window features) requires, so an out-of-order line still sees
  * only the events at or before its time. Inputs too large for memory belong on Spark.
  */
 public final class SingleNodeRunner {
@@ -82,7 +83,7 @@ public final class SingleNodeRunner {
         }
 
         @Override
-        public void rejected(RawRecord r, String reason) {
+        public void rejected(RawRecord r, Reason reason) {
           deadLetter(dead, windows, r, reason, counts);
         }
       };
@@ -123,7 +124,7 @@ public final class SingleNodeRunner {
     }
     if (!windows.isEmpty() && windowValues == null) {
       FieldAccessor acc = FieldAccessor.of(d.record());
-      String missing = Reason.missing(windows.key(acc) == null ? windows.keyField() : windows.timeField());
+      Reason missing = Reason.missing(windows.key(acc) == null ? windows.keyField() : windows.timeField());
       deadLetter(dead, windows, r, missing, counts);
       return;
     }
@@ -165,7 +166,7 @@ public final class SingleNodeRunner {
     return values;
   }
 
-  private static void deadLetter(DeadLetterWriter dead, WindowSet windows, RawRecord r, String reason, Counts counts) {
+  private static void deadLetter(DeadLetterWriter dead, WindowSet windows, RawRecord r, Reason reason, Counts counts) {
     var readable = r.decoded().readable();
     String key = readable == null ? null : windows.key(FieldAccessor.of(readable));
     DeadLetter dl = r.bytes() != null
@@ -177,7 +178,7 @@ public final class SingleNodeRunner {
       throw new UncheckedIOException(e);
     }
     counts.dead++;
-    counts.byReason.merge(dl.reasonPrefix(), 1L, Long::sum);
+    counts.byReason.merge(dl.reasonKind(), 1L, Long::sum);
   }
 
   /** {@code _schema.avsc} next to the output file. */
@@ -190,6 +191,6 @@ public final class SingleNodeRunner {
     long read;
     long scored;
     long dead;
-    final Map<String, Long> byReason = new HashMap<>();
+    final Map<Reason.Kind, Long> byReason = new EnumMap<>(Reason.Kind.class);
   }
 }
