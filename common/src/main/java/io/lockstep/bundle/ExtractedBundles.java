@@ -15,10 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -29,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code lockstep-bundle-<pid>-*} under {@code java.io.tmpdir} and deleted again:
  * <ul>
  *   <li>when no loaded {@link Bundle} of it is reachable any more (a {@link Cleaner} watches it),</li>
- *   <li>at JVM exit (a shutdown hook), and</li>
+ *   <li>at JVM exit ({@link java.io.File#deleteOnExit}: unlike a shutdown hook, it holds paths, not
+ *       this class, so a Flink job's user-code class loader is not pinned for the life of the task manager), and</li>
  *   <li>after a crash ({@code kill -9}): each folder holds a file lock for the life of its JVM, and the
  *       first extraction in any later JVM deletes the folders whose lock is free.</li>
  * </ul>
@@ -84,6 +83,7 @@ final class ExtractedBundles {
       try (InputStream in = zip.open()) {
         bundleDir = BundleZip.extract(in, origin, folder.content, BundleLimits.current());
       }
+      folder.deleteContentOnExit();
       Bundle bundle = BundleLoader.loadDirectory(bundleDir, origin);
       Extraction ex = new Extraction(new WeakReference<>(bundle), folder);
       synchronized (LIVE) {
@@ -100,13 +100,6 @@ final class ExtractedBundles {
     }
   }
 
-  /** The folders this JVM holds now (tests count them). */
-  static List<Path> liveFolders() {
-    synchronized (LIVE) {
-      return LIVE.values().stream().map(e -> e.folder.dir).toList();
-    }
-  }
-
   private static void release(String sha, Extraction ex) {
     synchronized (LIVE) {
       LIVE.remove(sha, ex);
@@ -119,17 +112,7 @@ final class ExtractedBundles {
       return;
     }
     started = true;
-    Runtime.getRuntime().addShutdownHook(new Thread(ExtractedBundles::deleteAll, "lockstep-bundle-cleanup"));
     sweepAbandoned(tmpRoot());
-  }
-
-  private static void deleteAll() {
-    List<Extraction> all;
-    synchronized (LIVE) {
-      all = new ArrayList<>(LIVE.values());
-      LIVE.clear();
-    }
-    all.forEach(e -> e.folder.delete());
   }
 
   /** Deletes folders left by JVMs that died without running their shutdown hook. */
@@ -183,13 +166,25 @@ final class ExtractedBundles {
     static Folder create() {
       try {
         Path dir = Files.createTempDirectory(tmpRoot(), PREFIX + ProcessHandle.current().pid() + "-");
-        FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // deleteOnExit deletes in reverse order of registration: register parents first
+        dir.toFile().deleteOnExit();
+        Path lock = dir.resolve(LOCK);
+        lock.toFile().deleteOnExit();
+        FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         ch.lock();
         Folder f = new Folder(dir, ch);
         Files.createDirectory(f.content);
+        f.content.toFile().deleteOnExit();
         return f;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create a temporary folder for a bundle in " + tmpRoot() + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** Registers every extracted file and folder, parents first, for deletion at JVM exit. */
+    void deleteContentOnExit() throws IOException {
+      try (Stream<Path> s = Files.walk(content)) {
+        s.skip(1).forEach(p -> p.toFile().deleteOnExit());
       }
     }
 
