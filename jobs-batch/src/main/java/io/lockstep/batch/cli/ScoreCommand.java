@@ -6,12 +6,14 @@ import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.local.RunSummary;
 import io.lockstep.batch.local.ScoreOptions;
 import io.lockstep.batch.local.SingleNodeRunner;
+import io.lockstep.deadletter.DeadLetterBudgetExceeded;
 import io.lockstep.io.InputDamage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lockstep score}: level 1, one file in, predictions and dead letters out. */
@@ -44,12 +46,22 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--output-format", description = "csv, jsonl, parquet or avro (default: by extension).")
   String outputFormat;
 
+  @Mixin
+  DeadLetterFlags deadLetters = new DeadLetterFlags();
+
   @Override
   public Integer call() throws Exception {
     ScoreOptions options = new ScoreOptions(bundle, input, output, keep, batchSize,
         inputFormat == null ? FileFormat.of(input.toString()) : FileFormat.named(inputFormat),
-        outputFormat == null ? FileFormat.of(output.toString()) : FileFormat.named(outputFormat), threads);
-    RunSummary summary = new SingleNodeRunner(options, System.err).run();
+        outputFormat == null ? FileFormat.of(output.toString()) : FileFormat.named(outputFormat), threads,
+        deadLetters.policy());
+    RunSummary summary;
+    try {
+      summary = new SingleNodeRunner(options, System.err).run();
+    } catch (DeadLetterBudgetExceeded e) {
+      System.err.println("lockstep score: stopped: " + e.getMessage());
+      return ExitCode.DEAD_LETTER_BUDGET.code();
+    }
     System.out.println("lockstep score: " + summary.line());
     System.out.println("predictions: " + output + (summary.dead() > 0
         ? ", dead letters: " + DeadLetterWriter.pathFor(output) : ""));

@@ -12,6 +12,7 @@ import io.lockstep.batch.io.StagedOutputs;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.deadletter.DeadLetter;
+import io.lockstep.deadletter.DeadLetterBudget;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
@@ -67,7 +68,7 @@ public final class SingleNodeRunner {
     Path output = options.output();
     OutputGuard.refuseOverlaps(List.of(options.input()), outputs(output));
     PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
-    Counts counts = new Counts();
+    Counts counts = new Counts(options.deadLetters().newBudget());
     Progress progress = new Progress(progressOut);
     List<InputDamage> damage;
     try (StagedOutputs staged = new StagedOutputs()) {
@@ -95,7 +96,7 @@ public final class SingleNodeRunner {
     List<String> extras = PredictionBuilder.extras(bundle, options.keep());
     try (RecordSource source = RecordSources.open(options.input(), options.inputFormat(), bundle.inputSchema(), extras);
          RecordWriter writer = RecordWriters.open(output, options.outputFormat(), builder.schema());
-         DeadLetterWriter dead = new DeadLetterWriter(deadLetters)) {
+         DeadLetterWriter dead = new DeadLetterWriter(deadLetters, options.deadLetters().maxOriginalBytes())) {
       BatchScorer batch = scorer.newBatch(options.batchSize());
       ScoringBuffer<RawRecord> buffer = new ScoringBuffer<>(pipeline, batch);
       ScoringBuffer.Sink<RawRecord> sink = new ScoringBuffer.Sink<>() {
@@ -117,7 +118,7 @@ public final class SingleNodeRunner {
       if (windows.isEmpty()) {
         RawRecord r;
         while ((r = source.next()) != null) {
-          counts.read++;
+          counts.read();
           offer(r, null, windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -129,7 +130,7 @@ public final class SingleNodeRunner {
         }
         double[][] values = windowValues(all, windows);
         for (int i = 0; i < all.size(); i++) {
-          counts.read++;
+          counts.read();
           offer(all.get(i), values[i], windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -205,6 +206,7 @@ public final class SingleNodeRunner {
     }
     counts.dead++;
     counts.byReason.merge(dl.reasonKind(), 1L, Long::sum);
+    counts.budget.dead(reason);
   }
 
   /**
@@ -216,9 +218,19 @@ public final class SingleNodeRunner {
   }
 
   private static final class Counts {
+    final DeadLetterBudget budget;
     long read;
     long scored;
     long dead;
     final Map<Reason.Kind, Long> byReason = new EnumMap<>(Reason.Kind.class);
+
+    Counts(DeadLetterBudget budget) {
+      this.budget = budget;
+    }
+
+    void read() {
+      read++;
+      budget.read();
+    }
   }
 }

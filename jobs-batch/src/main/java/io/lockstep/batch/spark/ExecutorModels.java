@@ -1,7 +1,7 @@
 package io.lockstep.batch.spark;
 
-import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.ScorerOptions;

@@ -1,11 +1,11 @@
 package io.lockstep.streaming.kafka;
 
 import io.lockstep.avro.Decoded;
-import io.lockstep.bundle.Bundle;
-import io.lockstep.features.FieldAccessor;
-import io.lockstep.deadletter.Reason;
-import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.avro.InputFormat;
+import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.deadletter.Reason;
+import io.lockstep.features.FieldAccessor;
 import io.lockstep.streaming.scoring.InputDecoder;
 import io.lockstep.streaming.window.WindowInputs;
 import io.lockstep.window.WindowSet;

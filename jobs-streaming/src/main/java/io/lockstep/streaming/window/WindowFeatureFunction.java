@@ -1,8 +1,8 @@
 package io.lockstep.streaming.window;
 
 import io.lockstep.bundle.Bundle;
-import io.lockstep.deadletter.Reason;
 import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.deadletter.Reason;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.scoring.DeadLetters;
 import io.lockstep.streaming.scoring.StreamMetrics;
