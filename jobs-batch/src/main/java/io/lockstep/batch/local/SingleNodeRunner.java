@@ -13,6 +13,9 @@ import io.lockstep.deadletter.DeadLetter;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
+import io.lockstep.metrics.RunMetrics;
+import io.lockstep.profile.LiveBins;
+import io.lockstep.profile.ScoredRows;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.PredictionBuilder;
@@ -42,10 +45,36 @@ import java.util.Map;
 public final class SingleNodeRunner {
   private final ScoreOptions options;
   private final PrintStream progressOut;
+  private final List<ScoredRows.Observer> observers = new ArrayList<>();
+  private boolean emitSource;
+  private RunMetrics metrics;
+  private LiveBins drift;
 
   public SingleNodeRunner(ScoreOptions options, PrintStream progressOut) {
     this.options = options;
     this.progressOut = progressOut;
+  }
+
+  /** Also hands every scored row (features and predictions) to {@code observer}: profiles, comparisons. */
+  public SingleNodeRunner observe(ScoredRows.Observer observer) {
+    observers.add(observer);
+    return this;
+  }
+
+  /** Adds {@link SourceColumn#NAME} ({@code file:line}) to every prediction, for joins by source position. */
+  public SingleNodeRunner emitSource(boolean on) {
+    this.emitSource = on;
+    return this;
+  }
+
+  /** The counters of the last run ({@code --metrics-json}). */
+  public RunMetrics metrics() {
+    return metrics;
+  }
+
+  /** PSI per column of the last run against the bundle's profile; empty when the bundle has none. */
+  public List<LiveBins.PsiRow> drift() {
+    return drift == null ? List.of() : drift.psi();
   }
 
   public RunSummary run() throws IOException {
@@ -61,24 +90,40 @@ public final class SingleNodeRunner {
     WindowSet windows = WindowSet.compile(bundle.spec(), bundle.inputSchema());
     List<String> extras = PredictionBuilder.extras(bundle, options.keep());
     PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
+    SourceColumn sourceColumn = emitSource ? new SourceColumn(builder.schema()) : null;
+    org.apache.avro.Schema outSchema = sourceColumn == null ? builder.schema() : sourceColumn.schema();
     Path output = options.output();
-    Counts counts = new Counts();
+    metrics = new RunMetrics(DeadLetter.Level.SINGLE_NODE.text(), bundle.id());
+    Counts counts = new Counts(metrics);
+    drift = bundle.profile().map(p -> new LiveBins(p, pipeline.columnNames(), scorer.fields())).orElse(null);
+    List<ScoredRows.Observer> rowObservers = new ArrayList<>(observers);
+    if (drift != null) {
+      rowObservers.add(drift);
+    }
     Progress progress = new Progress(progressOut);
     try (RecordSource source = RecordSources.open(options.input(), options.inputFormat(), bundle.inputSchema(), extras);
-         RecordWriter writer = RecordWriters.open(output, options.outputFormat(), builder.schema());
+         RecordWriter writer = RecordWriters.open(output, options.outputFormat(), outSchema);
          DeadLetterWriter dead = new DeadLetterWriter(DeadLetterWriter.pathFor(output))) {
-      Files.writeString(schemaPath(output), builder.schema().toString(true));
+      Files.writeString(schemaPath(output), outSchema.toString(true));
       BatchScorer batch = scorer.newBatch(options.batchSize());
-      ScoringBuffer<RawRecord> buffer = new ScoringBuffer<>(pipeline, batch);
+      ScoringBuffer<RawRecord> buffer = new ScoringBuffer<RawRecord>(pipeline, batch).onBatch(metrics::batch);
       ScoringBuffer.Sink<RawRecord> sink = new ScoringBuffer.Sink<>() {
         @Override
         public void scored(RawRecord r, BatchScorer b, int row) {
           try {
-            writer.write(builder.build(r.decoded().record(), r.decoded().extras(), b, row, null, 0L));
+            var p = builder.build(r.decoded().record(), r.decoded().extras(), b, row, null, 0L);
+            writer.write(sourceColumn == null ? p : sourceColumn.with(p, r.source()));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
           counts.scored++;
+          metrics.scored();
+          if (!rowObservers.isEmpty()) {
+            float[] features = b.featureRow(row);
+            for (ScoredRows.Observer o : rowObservers) {
+              o.scored(features, b, row);
+            }
+          }
         }
 
         @Override
@@ -90,6 +135,7 @@ public final class SingleNodeRunner {
         RawRecord r;
         while ((r = source.next()) != null) {
           counts.read++;
+          metrics.recordIn();
           offer(r, null, windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -102,6 +148,7 @@ public final class SingleNodeRunner {
         double[][] values = windowValues(all, windows);
         for (int i = 0; i < all.size(); i++) {
           counts.read++;
+          metrics.recordIn();
           offer(all.get(i), values[i], windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -178,6 +225,7 @@ public final class SingleNodeRunner {
     }
     counts.dead++;
     counts.byReason.merge(dl.reasonPrefix(), 1L, Long::sum);
+    counts.metrics.dead(dl.reasonPrefix());
   }
 
   /** {@code _schema.avsc} next to the output file. */
@@ -191,5 +239,10 @@ public final class SingleNodeRunner {
     long scored;
     long dead;
     final Map<String, Long> byReason = new HashMap<>();
+    final RunMetrics metrics;
+
+    Counts(RunMetrics metrics) {
+      this.metrics = metrics;
+    }
   }
 }
