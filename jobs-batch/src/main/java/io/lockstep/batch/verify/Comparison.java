@@ -340,6 +340,7 @@ public final class Comparison {
     final long[] buckets = new long[DIFF_BUCKETS.length + 1];
     final Map<String, double[]> fieldMax = new LinkedHashMap<>();
     final Map<String, Map<String, Long>> flipPairs = new LinkedHashMap<>();
+    final List<String> flipKeys = new ArrayList<>();
     final Map<String, ReservoirSample[]> samples = new LinkedHashMap<>();
     final PriorityQueue<Diff> top = new PriorityQueue<>(Comparator.comparingDouble(Diff::diff));
 
@@ -387,6 +388,9 @@ public final class Comparison {
         }
       } else if (!sameLabel(left, right)) {
         flips++;
+        if (flipKeys.size() < 100) {
+          flipKeys.add(key);
+        }
         if (firstFlip == null) {
           firstFlip = new Diff(key, field, left, right, 1);
         }
@@ -434,6 +438,8 @@ public final class Comparison {
     void flips(ObjectNode o) {
       o.put("count", flips);
       o.put("rate", joined == 0 ? 0 : (double) flips / joined);
+      ArrayNode keys = o.putArray("examples");
+      flipKeys.forEach(keys::add);
       ObjectNode f = o.putObject("fields");
       flipPairs.forEach((k, v) -> {
         ObjectNode x = f.putObject(k);
