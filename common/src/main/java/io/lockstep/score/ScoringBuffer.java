@@ -1,5 +1,6 @@
 package io.lockstep.score;
 
+import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ public final class ScoringBuffer<C> {
   public interface Sink<C> {
     void scored(C context, BatchScorer batch, int row);
 
-    void rejected(C context, String reason);
+    void rejected(C context, Reason reason);
   }
 
   /** Told the row count and duration of every model call (metrics). */
@@ -51,7 +52,7 @@ public final class ScoringBuffer<C> {
     if (batch.isFull()) {
       flush(sink);
     }
-    String reason = batch.add(pipeline, record, windowValues);
+    Reason reason = batch.add(pipeline, record, windowValues);
     if (reason != null) {
       sink.rejected(context, reason);
     } else {
@@ -78,7 +79,7 @@ public final class ScoringBuffer<C> {
       listener.batch(batch.size(), System.nanoTime() - start);
     }
     for (int r = 0; r < contexts.size(); r++) {
-      String failure = batch.failure(r);
+      Reason failure = batch.failure(r);
       if (failure != null) {
         sink.rejected(contexts.get(r), failure);
       } else {

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 
 /**
  * {@code spark-submit lockstep-jobs-batch.jar --bundle B --input I --output O}: parses the flags
- * (DESIGN.md §5), starts the session and runs {@link SparkScoreJob}; nothing else. Prints the
+ * (docs/spec.md, CLI), starts the session and runs {@link SparkScoreJob}; nothing else. Prints the
  * counts at the end; exits non-zero with a one-line cause when it could not run.
  */
 public final class BatchScoreJob {

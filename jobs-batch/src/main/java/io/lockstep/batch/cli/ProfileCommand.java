@@ -57,7 +57,9 @@ final class ProfileCommand implements Callable<Integer> {
       ScoreOptions options = new ScoreOptions(bundlePath, input, tmp.resolve("predictions.jsonl"), List.of(),
           ScoreOptions.DEFAULT_BATCH_SIZE, format, FileFormat.JSONL, 1);
       RunSummary summary = new SingleNodeRunner(options, System.err).observe(builder).run(bundle, scorer);
-      return builder.build(input.getFileName().toString(), summary.read(), summary.scored(), summary.deadByReason());
+      java.util.Map<String, Long> dead = new java.util.TreeMap<>();
+      summary.deadByReason().forEach((k, v) -> dead.put(k.prefix(), v));
+      return builder.build(input.getFileName().toString(), summary.read(), summary.scored(), dead);
     } finally {
       VerifyFiles.deleteTree(tmp);
     }

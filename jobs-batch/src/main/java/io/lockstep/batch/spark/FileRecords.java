@@ -98,7 +98,7 @@ final class FileRecords implements Iterator<Row>, AutoCloseable {
     }
     values[layout.fileIndex()] = fileIndex;
     values[layout.posIndex()] = Long.parseLong(r.source().substring(r.source().lastIndexOf(':') + 1));
-    values[layout.reasonIndex()] = d.reason();
+    values[layout.reasonIndex()] = d.reason() == null ? null : d.reason().text();
     values[layout.textIndex()] = r.text();
     values[layout.bytesIndex()] = r.bytes();
     return RowFactory.create(values);

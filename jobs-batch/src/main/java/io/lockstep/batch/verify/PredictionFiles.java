@@ -31,7 +31,8 @@ import org.apache.parquet.io.LocalInputFile;
  * (dead letters in {@code <file>.deadletter.jsonl}), a Spark output directory of part files (dead
  * letters in {@code <dir>_deadletter/}), or a file written by {@code lockstep tail} (JSON lines or
  * CSV; tail the dead-letter topic into {@code <file>.deadletter.jsonl} beside it). Column types come
- * from {@code _schema.avsc} beside the output when there is one, else from the values.
+ * from the prediction schema written with the output ({@code <file>.schema.avsc}, or
+ * {@code _schema.avsc} in a Spark directory) when there is one, else from the values.
  */
 public final class PredictionFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +67,7 @@ public final class PredictionFiles {
       throw new IllegalArgumentException(path + ": no such prediction file or directory");
     }
     Path dead = path.resolveSibling(path.getFileName() + ".deadletter.jsonl");
-    Path schemaFile = path.toAbsolutePath().getParent().resolve("_schema.avsc");
+    Path schemaFile = path.resolveSibling(path.getFileName() + ".schema.avsc");
     return new PredictionFiles(path, List.of(path), FileFormat.of(path.toString()), schema(schemaFile),
         Files.isRegularFile(dead) ? List.of(dead) : List.of());
   }
