@@ -55,7 +55,7 @@ final class ProfileCommand implements Callable<Integer> {
       FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
       ProfileBuilder builder = new ProfileBuilder(bundle.id(), pipeline.columnNames(), scorer.fields());
       ScoreOptions options = new ScoreOptions(bundlePath, input, tmp.resolve("predictions.jsonl"), List.of(),
-          ScoreOptions.DEFAULT_BATCH_SIZE, format, FileFormat.JSONL, 1);
+          ScoreOptions.DEFAULT_BATCH_SIZE, format, FileFormat.JSONL, 1, null);
       RunSummary summary = new SingleNodeRunner(options, System.err).observe(builder).run(bundle, scorer);
       java.util.Map<String, Long> dead = new java.util.TreeMap<>();
       summary.deadByReason().forEach((k, v) -> dead.put(k.prefix(), v));

@@ -149,7 +149,7 @@ final class VerifyCommand implements Callable<Integer> {
     Files.createDirectories(out.getParent());
     try (OnnxScorer scorer = OnnxScorer.open(b, ScorerOptions.defaults())) {
       ScoreOptions options = new ScoreOptions(path, input, out, List.of(), ScoreOptions.DEFAULT_BATCH_SIZE,
-          FileFormat.of(input.toString()), FileFormat.JSONL, 1);
+          FileFormat.of(input.toString()), FileFormat.JSONL, 1, null);
       SingleNodeRunner runner = new SingleNodeRunner(options, System.err).emitSource(true);
       LiveBins bins = profile == null ? null
           : new LiveBins(profile, FeaturePipeline.compile(b.spec(), b.inputSchema()).columnNames(), scorer.fields());

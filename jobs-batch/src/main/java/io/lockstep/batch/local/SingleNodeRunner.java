@@ -12,6 +12,7 @@ import io.lockstep.batch.io.StagedOutputs;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.deadletter.DeadLetter;
+import io.lockstep.deadletter.DeadLetterBudget;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
@@ -98,7 +99,7 @@ public final class SingleNodeRunner {
     PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
     SourceColumn sourceColumn = emitSource ? new SourceColumn(builder.schema()) : null;
     metrics = new RunMetrics(DeadLetter.Level.SINGLE_NODE.text(), bundle.id());
-    Counts counts = new Counts(metrics);
+    Counts counts = new Counts(options.deadLetters().newBudget(), metrics);
     Progress progress = new Progress(progressOut);
     List<InputDamage> damage;
     try (StagedOutputs staged = new StagedOutputs()) {
@@ -132,7 +133,7 @@ public final class SingleNodeRunner {
     try (RecordSource source = RecordSources.open(options.input(), options.inputFormat(), bundle.inputSchema(), extras);
          RecordWriter writer = RecordWriters.open(output, options.outputFormat(),
              sourceColumn == null ? builder.schema() : sourceColumn.schema());
-         DeadLetterWriter dead = new DeadLetterWriter(deadLetters)) {
+         DeadLetterWriter dead = new DeadLetterWriter(deadLetters, options.deadLetters().maxOriginalBytes())) {
       BatchScorer batch = scorer.newBatch(options.batchSize());
       ScoringBuffer<RawRecord> buffer = new ScoringBuffer<RawRecord>(pipeline, batch).onBatch(counts.metrics::batch);
       ScoringBuffer.Sink<RawRecord> sink = new ScoringBuffer.Sink<>() {
@@ -162,8 +163,7 @@ public final class SingleNodeRunner {
       if (windows.isEmpty()) {
         RawRecord r;
         while ((r = source.next()) != null) {
-          counts.read++;
-          counts.metrics.recordIn();
+          counts.read();
           offer(r, null, windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -175,8 +175,7 @@ public final class SingleNodeRunner {
         }
         double[][] values = windowValues(all, windows);
         for (int i = 0; i < all.size(); i++) {
-          counts.read++;
-          counts.metrics.recordIn();
+          counts.read();
           offer(all.get(i), values[i], windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -253,6 +252,7 @@ public final class SingleNodeRunner {
     counts.dead++;
     counts.byReason.merge(dl.reasonKind(), 1L, Long::sum);
     counts.metrics.dead(dl.reasonKind().prefix());
+    counts.budget.dead(reason);
   }
 
   /**
@@ -264,14 +264,22 @@ public final class SingleNodeRunner {
   }
 
   private static final class Counts {
+    final DeadLetterBudget budget;
     long read;
     long scored;
     long dead;
     final Map<Reason.Kind, Long> byReason = new EnumMap<>(Reason.Kind.class);
     final RunMetrics metrics;
 
-    Counts(RunMetrics metrics) {
+    Counts(DeadLetterBudget budget, RunMetrics metrics) {
+      this.budget = budget;
       this.metrics = metrics;
+    }
+
+    void read() {
+      read++;
+      budget.read();
+      metrics.recordIn();
     }
   }
 }

@@ -42,7 +42,7 @@ public final class SparkScoreJob {
     ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
     ScoringPlan plan = new ScoringPlan(jsc.broadcast(bundleFiles), layout, options.keep(), options.batchSize(),
-        options.emitFeatures(), deadLetters, counters, hadoop);
+        options.emitFeatures(), deadLetters, counters, hadoop, options.deadLetters());
     LOG.info("scoring {} ({} files) with {} ({} bytes broadcast), batch {}", options.input(), files.size(), model.bundle().id(),
         bundleFiles.bytes(), options.batchSize());
 
@@ -53,6 +53,8 @@ public final class SparkScoreJob {
     SparkOutput.writeSchema(options.output(), SparkScoring.predictionRows(plan, model).avroSchema(), conf);
 
     ScoreCounters.RunCounts counts = counters.value();
+    // Each task judged its own partition; the totals are judged once more, for inputs split into small partitions.
+    options.deadLetters().newBudget().checkFinal(counts.read(), counts.dead());
     if (!counts.balanced()) {
       LOG.warn("counts do not add up ({}): a task was probably retried and counted twice; the output files are complete, "
           + "count them to be sure", counts.line());
