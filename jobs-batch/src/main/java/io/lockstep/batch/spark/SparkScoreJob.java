@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.metrics.RunMetrics;
 import io.lockstep.score.PredictionBuilder;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class SparkScoreJob {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    BundleFiles bundleFiles = BundleFiles.read(options.bundle(), conf);
+    ShippedBundle bundleFiles = HadoopBundles.read(options.bundle(), conf);
     ExecutorModels.Model model = ExecutorModels.get(bundleFiles);
     List<String> files = SparkInput.files(spark, options.input());
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()),

@@ -3,6 +3,7 @@ package io.lockstep.streaming.scoring;
 import io.lockstep.avro.AvroCodec;
 import io.lockstep.avro.Decoded;
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
@@ -12,7 +13,6 @@ import io.lockstep.score.PredictionBuilder;
 import io.lockstep.score.ScorerOptions;
 import io.lockstep.score.ScoringBuffer;
 import io.lockstep.score.SharedScorers;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.window.WindowSet;
@@ -44,7 +44,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
 
-  private final BundleBytes bundleBytes;
+  private final ShippedBundle bundleBytes;
   private final ScoringSettings settings;
 
   private transient InputDecoder decoder;
@@ -66,7 +66,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   /** A record waiting in the batch, with what its prediction or dead letter needs. */
   private record Pending(InputEvent event, GenericData.Record record, String[] extras) {}
 
-  public ScoringOperator(BundleBytes bundleBytes, ScoringSettings settings) {
+  public ScoringOperator(ShippedBundle bundleBytes, ScoringSettings settings) {
     this.bundleBytes = bundleBytes;
     this.settings = settings;
   }
