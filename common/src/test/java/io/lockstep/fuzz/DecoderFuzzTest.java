@@ -86,18 +86,18 @@ class DecoderFuzzTest {
 
   @Test
   void avroBinaryNeverThrows() {
-    fuzz("avro binary", Mutator.cases(3000), s -> new AvroCodec(s)::binary, s -> new AvroBinaryDecoder(s)::decodeBinary);
+    fuzz("avro binary", Mutator.cases(2000), s -> new AvroCodec(s)::binary, s -> new AvroBinaryDecoder(s)::decodeBinary);
   }
 
   @Test
   void avroSingleObjectNeverThrows() {
-    fuzz("avro single-object", Mutator.cases(3000), s -> new AvroCodec(s)::singleObject,
+    fuzz("avro single-object", Mutator.cases(2000), s -> new AvroCodec(s)::singleObject,
         s -> new AvroBinaryDecoder(s)::decodeSingleObject);
   }
 
   @Test
   void jsonNeverThrows() {
-    fuzz("json", Mutator.cases(3000), s -> r -> PlainJson.toJson(r).getBytes(StandardCharsets.UTF_8),
+    fuzz("json", Mutator.cases(2000), s -> r -> PlainJson.toJson(r).getBytes(StandardCharsets.UTF_8),
         s -> new JsonRecordDecoder(s, List.of())::decode);
   }
 
@@ -111,7 +111,7 @@ class DecoderFuzzTest {
       RandomRecords records = new RandomRecords(schema, random.nextLong());
       List<String> header = schema.getFields().stream().map(Schema.Field::name).toList();
       CsvRecordDecoder decoder = new CsvRecordDecoder(schema, header, List.of(), "fuzz.csv");
-      for (int i = 0; i < Mutator.cases(300); i++) {
+      for (int i = 0; i < Mutator.cases(200); i++) {
         StringBuilder body = new StringBuilder();
         for (int r = 0; r < 1 + random.nextInt(20); r++) {
           GenericData.Record rec = records.next();
