@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.SeekableInput;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 
@@ -20,6 +21,8 @@ public final class AvroFileSource implements RecordSource {
   private final DataFileStream<GenericRecord> reader;
   private final RecordAdapter adapter;
   private final String name;
+  private final DataFileReader<GenericRecord> ranged;
+  private final long end;
   private long index;
   private final OriginalBytes original = new OriginalBytes();
 
@@ -32,8 +35,26 @@ public final class AvroFileSource implements RecordSource {
     this(new DataFileStream<>(in, new GenericDatumReader<>()), name, schema, extras);
   }
 
+  /**
+   * The records of the blocks whose preceding sync marker starts in {@code [start, end)}: Avro's own
+   * split rule (as Hadoop's {@code AvroRecordReader}), so that ranges of one container, read by
+   * different tasks, hold every record exactly once. Sources number the range's records from 1.
+   */
+  public static AvroFileSource range(SeekableInput in, String name, Schema schema, List<String> extras, long start, long end)
+      throws IOException {
+    DataFileReader<GenericRecord> reader = new DataFileReader<>(in, new GenericDatumReader<>());
+    reader.sync(start);
+    return new AvroFileSource(reader, name, schema, extras, end);
+  }
+
   private AvroFileSource(DataFileStream<GenericRecord> reader, String name, Schema schema, List<String> extras) {
+    this(reader, name, schema, extras, -1);
+  }
+
+  private AvroFileSource(DataFileStream<GenericRecord> reader, String name, Schema schema, List<String> extras, long end) {
     this.reader = reader;
+    this.ranged = end >= 0 ? (DataFileReader<GenericRecord>) reader : null;
+    this.end = end;
     this.name = name;
     this.adapter = new RecordAdapter(schema, reader.getSchema(), extras);
     List<String> missing = adapter.missingRequired();
@@ -44,7 +65,7 @@ public final class AvroFileSource implements RecordSource {
 
   @Override
   public RawRecord next() throws IOException {
-    if (!reader.hasNext()) {
+    if (!reader.hasNext() || (ranged != null && ranged.pastSync(end))) {
       return null;
     }
     GenericRecord r = reader.next();

@@ -1,13 +1,18 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.batch.io.FileFormat;
 import io.lockstep.score.PredictionBuilder;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +27,12 @@ public final class SparkScoreJob {
 
   private SparkScoreJob() {}
 
-  /** What a run did: its counts and where its outputs are. */
-  public record Result(ScoreCounters.RunCounts counts, String output, String deadLetters, double seconds) {
+  /**
+   * What a run did: its counts and where its outputs are.
+   *
+   * @param readTasks tasks that read CSV, JSON-lines or Avro input (one per {@link FileRange}); 0 for Parquet
+   */
+  public record Result(ScoreCounters.RunCounts counts, String output, String deadLetters, double seconds, int readTasks) {
     public String line() {
       return "lockstep spark: " + counts.line() + " in " + String.format("%.1f", seconds) + " s";
     }
@@ -39,24 +48,39 @@ public final class SparkScoreJob {
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()),
         SparkInput.names(files));
     DeadLetterFiles deadLetters = DeadLetterFiles.forOutput(options.output());
-    ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
-    ScoringPlan plan = new ScoringPlan(jsc.broadcast(bundleFiles), layout, options.keep(), options.batchSize(),
-        options.emitFeatures(), deadLetters, counters, hadoop);
+    Broadcast<BundleFiles> bundle = jsc.broadcast(bundleFiles);
     LOG.info("scoring {} ({} files) with {} ({} bytes broadcast), batch {}", options.input(), files.size(), model.bundle().id(),
         bundleFiles.bytes(), options.batchSize());
 
-    Dataset<Row> decoded = SparkInput.read(spark, options.input(), files, options.inputFormat(), layout);
-    Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
-    deadLetters.prepare(conf);
-    SparkOutput.write(predictions, options.output(), options.outputFormat(), SparkScoring.predictionRows(plan, model).avroSchema());
-    SparkOutput.writeSchema(options.output(), SparkScoring.predictionRows(plan, model).avroSchema(), conf);
+    Set<Integer> readWhole = new TreeSet<>();
+    while (true) {
+      List<FileRange> ranges = options.inputFormat() == FileFormat.PARQUET ? List.of()
+          : SplitPlanner.plan(spark, files, options.inputFormat(), options.multilineCsv(), readWhole);
+      ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
+      CollectionAccumulator<Integer> misSplit = spark.sparkContext().collectionAccumulator("lockstep.misSplit");
+      ScoringPlan plan = new ScoringPlan(bundle, layout, options.keep(), options.batchSize(), options.emitFeatures(), deadLetters,
+          counters, hadoop);
+      Dataset<Row> decoded = SparkInput.read(spark, options.input(), ranges, options.inputFormat(), layout, misSplit);
+      Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
+      deadLetters.prepare(conf);
+      Schema schema = SparkScoring.predictionRows(plan, model).avroSchema();
+      SparkOutput.write(predictions, options.output(), options.outputFormat(), schema);
+      SparkOutput.writeSchema(options.output(), schema, conf);
 
-    ScoreCounters.RunCounts counts = counters.value();
-    if (!counts.balanced()) {
-      LOG.warn("counts do not add up ({}): a task was probably retried and counted twice; the output files are complete, "
-          + "count them to be sure", counts.line());
+      Set<Integer> cut = new TreeSet<>(misSplit.value());
+      if (!cut.isEmpty() && readWhole.addAll(cut)) {
+        LOG.warn("{}: a quoted field spans lines across a split boundary: reading {} again, each in one task "
+            + "(pass --multiline-csv to skip the first attempt; see docs/spark.md, Reading)",
+            cut.stream().map(layout.files()::get).toList(), cut.size() == 1 ? "it" : "them");
+        continue;
+      }
+      ScoreCounters.RunCounts counts = counters.value();
+      if (!counts.balanced()) {
+        LOG.warn("counts do not add up ({}): a task was probably retried and counted twice; the output files are complete, "
+            + "count them to be sure", counts.line());
+      }
+      return new Result(counts, options.output(), deadLetters.dir(), (System.nanoTime() - start) / 1e9, ranges.size());
     }
-    return new Result(counts, options.output(), deadLetters.dir(), (System.nanoTime() - start) / 1e9);
   }
 }

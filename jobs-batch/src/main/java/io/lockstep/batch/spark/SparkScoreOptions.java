@@ -15,10 +15,12 @@ import picocli.CommandLine.Option;
  * @param output a directory of part files in {@code outputFormat}; dead letters go to {@code <output>_deadletter/}
  * @param shufflePartitions partitions of the window-feature shuffle (0: Spark's default)
  * @param emitFeatures also write each prediction's {@code _source} and {@code _features} (training sets, audits)
+ * @param multilineCsv read each CSV file in one task: for files whose quoted fields hold line breaks
+ *     (see {@link SplitPlanner} for what splitting otherwise guarantees)
  */
 public record SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize,
                                 FileFormat inputFormat, FileFormat outputFormat, int shufflePartitions,
-                                boolean emitFeatures) {
+                                boolean emitFeatures, boolean multilineCsv) {
 
   public SparkScoreOptions {
     keep = List.copyOf(keep);
@@ -39,7 +41,7 @@ public record SparkScoreOptions(String bundle, String input, String output, List
   /** Defaults for the library API and tests: format by extension, batch 512. */
   public static SparkScoreOptions of(String bundle, String input, String output, List<String> keep) {
     return new SparkScoreOptions(bundle, input, output, keep, ScoreOptions.DEFAULT_BATCH_SIZE,
-        FileFormat.of(input), FileFormat.of(output), 0, false);
+        FileFormat.of(input), FileFormat.of(output), 0, false, false);
   }
 
   private static String strip(String p) {
@@ -100,10 +102,15 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     @Option(names = "--emit-features", description = "Also write each prediction's _source (file:line) and _features (the model input).")
     boolean emitFeatures;
 
+    @Option(names = "--multiline-csv", description = "Read each CSV file in one task (quoted fields hold line breaks); "
+        + "by default large files are split, and a file found to need this is read again whole.")
+    boolean multilineCsv;
+
     SparkScoreOptions toOptions() {
       return new SparkScoreOptions(bundle, input, output, keep, batchSize,
           inputFormat == null ? FileFormat.of(input) : FileFormat.named(inputFormat),
-          outputFormat == null ? FileFormat.of(output) : FileFormat.named(outputFormat), shufflePartitions, emitFeatures);
+          outputFormat == null ? FileFormat.of(output) : FileFormat.named(outputFormat), shufflePartitions, emitFeatures,
+          multilineCsv);
     }
   }
 }

@@ -212,7 +212,7 @@ class SparkScoreJobTest {
     Files.writeString(dir.resolve("_SUCCESS"), "");
     Path out = tmp.resolve("dir-out.jsonl");
     SparkScoreJob.Result r = SparkScoreJob.run(spark, new SparkScoreOptions(CHURN_BUNDLE.toString(), dir.toString(), out.toString(),
-        List.of(), 100, FileFormat.CSV, FileFormat.JSONL, 0, false));
+        List.of(), 100, FileFormat.CSV, FileFormat.JSONL, 0, false, false));
     assertThat(r.counts().read()).isEqualTo(5006);
     assertThat(r.counts().scored()).isEqualTo(5000);
     assertThat(LocalSpark.readJsonDir(Path.of(r.deadLetters())).stream().map(d -> d.get("source").asText().split(":")[0]).distinct())
