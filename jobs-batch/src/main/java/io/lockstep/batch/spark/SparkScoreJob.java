@@ -31,8 +31,10 @@ public final class SparkScoreJob {
    * What a run did: its counts and where its outputs are.
    *
    * @param readTasks tasks that read CSV, JSON-lines or Avro input (one per {@link FileRange}); 0 for Parquet
+   * @param attempts 2 when a CSV file was found cut inside a quoted field and read again whole, else 1
    */
-  public record Result(ScoreCounters.RunCounts counts, String output, String deadLetters, double seconds, int readTasks) {
+  public record Result(ScoreCounters.RunCounts counts, String output, String deadLetters, double seconds, int readTasks,
+                       int attempts) {
     public String line() {
       return "lockstep spark: " + counts.line() + " in " + String.format("%.1f", seconds) + " s";
     }
@@ -54,7 +56,7 @@ public final class SparkScoreJob {
         bundleFiles.bytes(), options.batchSize());
 
     Set<Integer> readWhole = new TreeSet<>();
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
       List<FileRange> ranges = options.inputFormat() == FileFormat.PARQUET ? List.of()
           : SplitPlanner.plan(spark, files, options.inputFormat(), options.multilineCsv(), readWhole);
       ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
@@ -70,7 +72,7 @@ public final class SparkScoreJob {
 
       Set<Integer> cut = new TreeSet<>(misSplit.value());
       if (!cut.isEmpty() && readWhole.addAll(cut)) {
-        LOG.warn("{}: a quoted field spans lines across a split boundary: reading {} again, each in one task "
+        LOG.warn("{}: a quoted field spans lines across a split boundary: reading {} again in one task per file "
             + "(pass --multiline-csv to skip the first attempt; see docs/spark.md, Reading)",
             cut.stream().map(layout.files()::get).toList(), cut.size() == 1 ? "it" : "them");
         continue;
@@ -80,7 +82,8 @@ public final class SparkScoreJob {
         LOG.warn("counts do not add up ({}): a task was probably retried and counted twice; the output files are complete, "
             + "count them to be sure", counts.line());
       }
-      return new Result(counts, options.output(), deadLetters.dir(), (System.nanoTime() - start) / 1e9, ranges.size());
+      return new Result(counts, options.output(), deadLetters.dir(), (System.nanoTime() - start) / 1e9, ranges.size(),
+          attempt);
     }
   }
 }
