@@ -44,7 +44,7 @@ resolve_classpath() {
 }
 
 # write_cp_argfile CLASSPATH_FILE ARGFILE: a java @argfile holding "-cp <classpath>", so that the
-# JVM command line stays short (DESIGN.md section 8).
+# JVM command line stays short (docs/spec.md, Stack notes).
 write_cp_argfile() {
   local cpfile="$1" argfile="$2"
   if [[ ! -s "$argfile" || "$cpfile" -nt "$argfile" ]]; then

@@ -21,7 +21,7 @@ byte-identical files):
 for the fixtures lr, trees, mlp and windows (see golden/README.md).
 
 Everything the Java side computes is computed here independently, in plain Python, straight from
-DESIGN.md sections 2-4: the CSV/Avro decoding rules, the feature ops (in double, cast to float32
+docs/spec.md, Bundle layout; Dead letters: the CSV/Avro decoding rules, the feature ops (in double, cast to float32
 once), murmur3_x86_32 (checked against published test vectors), the window aggregates (brute
 force over each key's events in (time, line) order) and the dead-letter reasons. Every input line
 is written, read back from disk and run through that pipeline; the reason it gets must be the one
@@ -164,7 +164,7 @@ def check_murmur():
 
 
 # ----------------------------------------------------------------------------------------------
-# Avro schema and CSV decoding (DESIGN.md section 5, "Reading values against input.avsc")
+# Avro schema and CSV decoding (docs/spec.md, Reading inputs)
 # ----------------------------------------------------------------------------------------------
 class Dead(Exception):
     """A record that goes to the dead letters; args[0] is the reason."""
@@ -270,7 +270,7 @@ def decode_fields(fields, header, values):
 
 
 # ----------------------------------------------------------------------------------------------
-# Feature spec (DESIGN.md section 3): computed in double, cast to float32 once
+# Feature spec (docs/spec.md, features.yaml): computed in double, cast to float32 once
 # ----------------------------------------------------------------------------------------------
 class Raw(float):
     """A float that is written to YAML with a given spelling (e.g. 1e4)."""
@@ -451,7 +451,7 @@ def features_yaml(spec, comment):
 
 
 # ----------------------------------------------------------------------------------------------
-# Window aggregates, by brute force (DESIGN.md section 3, "Window features")
+# Window aggregates, by brute force (docs/spec.md, Window features)
 # ----------------------------------------------------------------------------------------------
 UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
 

@@ -13,7 +13,7 @@ import org.apache.avro.io.DecoderFactory;
 
 /**
  * Decodes Avro binary (or Avro single-object encoding) values against the input schema, field by
- * field, so a failure names what went wrong (DESIGN.md §4):
+ * field, so a failure names what went wrong (docs/spec.md, Dead letters):
  * <ul>
  *   <li>bytes end before the record does (truncated) → {@code decode:record};</li>
  *   <li>a field's bytes are not a valid value (negative length, bad union index) → {@code decode:<field>};</li>
@@ -49,7 +49,7 @@ public final class AvroBinaryDecoder {
   /** Avro single-object encoding: {@code C3 01}, 8-byte little-endian CRC-64-AVRO fingerprint, binary. */
   public Decoded decodeSingleObject(byte[] bytes) {
     if (bytes == null || bytes.length < 10 || (bytes[0] & 0xff) != 0xC3 || (bytes[1] & 0xff) != 0x01) {
-      return Decoded.failed(Reason.decode(Reason.RECORD));
+      return Decoded.failed(Reason.undecodableRecord());
     }
     long fp = 0;
     for (int i = 0; i < 8; i++) {
@@ -63,7 +63,7 @@ public final class AvroBinaryDecoder {
 
   private Decoded decode(byte[] bytes, int offset) {
     if (bytes == null) {
-      return Decoded.failed(Reason.decode(Reason.RECORD));
+      return Decoded.failed(Reason.undecodableRecord());
     }
     decoder = DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, decoder);
     GenericData.Record r = new GenericData.Record(schema);
@@ -71,7 +71,7 @@ public final class AvroBinaryDecoder {
       try {
         r.put(f.pos(), readers[f.pos()].read(null, decoder));
       } catch (EOFException e) {
-        return Decoded.failed(Reason.decode(Reason.RECORD));
+        return Decoded.failed(Reason.undecodableRecord());
       } catch (IOException | RuntimeException e) {
         // Binary cannot be resynchronised after a bad field: only the fields before it are known.
         return Decoded.failed(Reason.decode(f.name()), r);
@@ -82,7 +82,7 @@ public final class AvroBinaryDecoder {
         return Decoded.failed(Reason.schema(Reason.RECORD));
       }
     } catch (IOException e) {
-      return Decoded.failed(Reason.decode(Reason.RECORD));
+      return Decoded.failed(Reason.undecodableRecord());
     }
     return Decoded.ok(r, new String[0]);
   }

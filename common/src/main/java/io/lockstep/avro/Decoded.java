@@ -1,5 +1,6 @@
 package io.lockstep.avro;
 
+import io.lockstep.deadletter.Reason;
 import org.apache.avro.generic.GenericData;
 
 /**
@@ -9,20 +10,20 @@ import org.apache.avro.generic.GenericData;
  *
  * <p>A failed decode may still carry {@code partial}: the fields that could be read (the others
  * null). It exists so a dead letter can name its {@code key} whenever the key field itself was
- * readable (DESIGN.md §4: "key only when it could be read"); it is never scored.
+ * readable (docs/spec.md, Dead letters: "key only when it could be read"); it is never scored.
  */
-public record Decoded(GenericData.Record record, String reason, String[] extras, GenericData.Record partial) {
+public record Decoded(GenericData.Record record, Reason reason, String[] extras, GenericData.Record partial) {
 
   public static Decoded ok(GenericData.Record record, String[] extras) {
     return new Decoded(record, null, extras, null);
   }
 
-  public static Decoded failed(String reason) {
+  public static Decoded failed(Reason reason) {
     return new Decoded(null, reason, null, null);
   }
 
   /** A failure after which {@code partial} still holds the fields that could be read. */
-  public static Decoded failed(String reason, GenericData.Record partial) {
+  public static Decoded failed(Reason reason, GenericData.Record partial) {
     return new Decoded(null, reason, null, partial);
   }
 

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * How input Kafka values are encoded (DESIGN.md §6, {@code --input-format}): one definition for the
+ * How input Kafka values are encoded (docs/spec.md, Kafka, {@code --input-format}): one definition for the
  * streaming job that decodes them and {@code lockstep produce} that writes them.
  */
 public enum InputFormat {
@@ -14,7 +14,7 @@ public enum InputFormat {
   AVRO("avro"),
   /** Avro single-object encoding: {@code C3 01}, schema fingerprint, Avro binary. */
   AVRO_SINGLE("avro-single"),
-  /** One plain JSON object per value (DESIGN.md §5 JSON rules). */
+  /** One plain JSON object per value (docs/spec.md, Reading inputs JSON rules). */
   JSON("json");
 
   private final String flag;

@@ -14,7 +14,7 @@ import org.apache.avro.generic.GenericData;
 
 /**
  * Decodes one JSON object (plain JSON values, not Avro's union-wrapped encoding) against the input
- * schema (DESIGN.md §5). Absent or {@code null} is null; a value of the wrong JSON type is
+ * schema (docs/spec.md, Reading inputs). Absent or {@code null} is null; a value of the wrong JSON type is
  * {@code decode:<field>}; ints and longs must be integer literals in range; {@code "NaN"},
  * {@code "Infinity"}, {@code "-Infinity"} strings are read in float and double fields; anything that
  * is not a UTF-8 JSON object is {@code decode:record}. Used by JSON-lines files and Kafka JSON values.
@@ -48,17 +48,17 @@ public final class JsonRecordDecoder {
     try {
       node = JSON.readTree(utf8);
     } catch (IOException | RuntimeException e) {
-      return Decoded.failed(Reason.decode(Reason.RECORD));
+      return Decoded.failed(Reason.undecodableRecord());
     }
     return decode(node);
   }
 
   public Decoded decode(JsonNode node) {
     if (node == null || !node.isObject()) {
-      return Decoded.failed(Reason.decode(Reason.RECORD));
+      return Decoded.failed(Reason.undecodableRecord());
     }
     GenericData.Record r = new GenericData.Record(schema);
-    String failure = null;
+    Reason failure = null;
     for (Schema.Field f : schema.getFields()) {
       int i = f.pos();
       JsonNode v = node.get(f.name());

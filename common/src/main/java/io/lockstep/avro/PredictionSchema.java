@@ -9,7 +9,7 @@ import java.util.Set;
 import org.apache.avro.Schema;
 
 /**
- * The prediction record schema derived from a bundle (DESIGN.md §4), fields in this order: the
+ * The prediction record schema derived from a bundle (docs/spec.md, Outputs), fields in this order: the
  * spec's {@code key} field, the {@code --keep} passthrough fields (skipping the key if repeated),
  * each named prediction field, {@code model}; in streaming also {@code event_time} (when the spec
  * sets {@code time}) and {@code scored_at}. Passthrough fields keep their input type (nullable);

@@ -49,7 +49,7 @@ public final class RecordAdapter {
 
   public Decoded adapt(GenericRecord rec) {
     GenericData.Record r = new GenericData.Record(input);
-    String failure = null;
+    Reason failure = null;
     for (Schema.Field f : input.getFields()) {
       int i = f.pos();
       Object v = filePos[i] < 0 ? null : rec.get(filePos[i]);

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 
 /**
- * Reads field values from text (CSV cells, JSON strings for NaN/Infinity) the way DESIGN.md §5
+ * Reads field values from text (CSV cells, JSON strings for NaN/Infinity) the way docs/spec.md, Reading inputs
  * says: decimal numbers only (no {@code 0x1p3}, no {@code 1.5d} that Java would accept),
  * {@code NaN}/{@code Infinity}/{@code -Infinity} in float and double fields, booleans
  * {@code true}/{@code false} in any case, ints in 32 bits.
@@ -19,8 +19,11 @@ final class TextValues {
 
   /** Thrown with the field's {@code decode:} reason. */
   static final class BadValue extends Exception {
-    BadValue(String reason) {
-      super(reason, null, false, false);
+    final Reason reason;
+
+    BadValue(Reason reason) {
+      super(reason.text(), null, false, false);
+      this.reason = reason;
     }
   }
 

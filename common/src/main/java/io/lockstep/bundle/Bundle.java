@@ -9,7 +9,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
- * A loaded, verified model bundle (DESIGN.md §2): metadata, the parsed feature spec, the input
+ * A loaded, verified model bundle (docs/spec.md, Bundle layout): metadata, the parsed feature spec, the input
  * schema and the model's path. Load one with {@link BundleLoader#load(Path)}.
  */
 public record Bundle(Path dir, String name, String version, String created, String description,

@@ -9,12 +9,12 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * One rejected input (DESIGN.md §4). Serialised as one JSON object with fields {@code reason, level,
+ * One rejected input (docs/spec.md, Dead letters). Serialised as one JSON object with fields {@code reason, level,
  * time, source, key?, original, original_encoding?}.
  *
  * @param original the input line for text formats, else the record's bytes (written as base64)
  */
-public record DeadLetter(String reason, Level level, Instant time, String source, String key,
+public record DeadLetter(Reason reason, Level level, Instant time, String source, String key,
                          String originalText, byte[] originalBytes) implements Serializable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,22 +34,22 @@ public record DeadLetter(String reason, Level level, Instant time, String source
     }
   }
 
-  public static DeadLetter ofText(String reason, Level level, String source, String key, String line) {
+  public static DeadLetter ofText(Reason reason, Level level, String source, String key, String line) {
     return new DeadLetter(reason, level, Instant.now(), source, key, line, null);
   }
 
-  public static DeadLetter ofBytes(String reason, Level level, String source, String key, byte[] bytes) {
+  public static DeadLetter ofBytes(Reason reason, Level level, String source, String key, byte[] bytes) {
     return new DeadLetter(reason, level, Instant.now(), source, key, null, bytes);
   }
 
   /** The same dead letter with another reason (e.g. a model failure found after feature extraction). */
-  public DeadLetter withReason(String newReason) {
+  public DeadLetter withReason(Reason newReason) {
     return new DeadLetter(newReason, level, time, source, key, originalText, originalBytes);
   }
 
   public ObjectNode toJsonNode() {
     ObjectNode n = JSON.createObjectNode();
-    n.put("reason", reason);
+    n.put("reason", reason.text());
     n.put("level", level.text());
     n.put("time", time.toString());
     n.put("source", source);
@@ -77,9 +77,8 @@ public record DeadLetter(String reason, Level level, Instant time, String source
     return toJson().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The part of the reason before the first colon: {@code decode}, {@code missing}, ... */
-  public String reasonPrefix() {
-    int i = reason.indexOf(':');
-    return i < 0 ? reason : reason.substring(0, i);
+  /** What went wrong, for counts by kind. */
+  public Reason.Kind reasonKind() {
+    return reason.kind();
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One feature ready to evaluate: its input (a field position or a window slot), its ops and the
- * columns it writes. Evaluation follows DESIGN.md §3 exactly: null/NaN before the first op is
+ * columns it writes. Evaluation follows docs/spec.md, features.yaml exactly: null/NaN before the first op is
  * {@code missing:<field>} unless the ops start with {@code impute}; a non-finite result is
  * {@code nan:<feature>}.
  */
@@ -20,8 +20,8 @@ final class CompiledFeature {
   private final FieldType type;
   private final Op[] ops;
   private final int column;
-  private final String missingReason;
-  private final String nanReason;
+  private final Reason missingReason;
+  private final Reason nanReason;
   private final Op.OneHot oneHot;
 
   CompiledFeature(FeatureDef def, int fieldIndex, int windowSlot, FieldType type, int column) {
@@ -47,7 +47,7 @@ final class CompiledFeature {
   }
 
   /** Writes this feature's columns into {@code out} at {@code base}; returns a reason or null. */
-  String evaluate(FieldAccessor record, double[] windowValues, float[] out, int base) {
+  Reason evaluate(FieldAccessor record, double[] windowValues, float[] out, int base) {
     Object cur;
     boolean missing;
     if (windowSlot >= 0) {

@@ -1,5 +1,6 @@
 package io.lockstep.features;
 
+import io.lockstep.deadletter.Reason;
 import io.lockstep.spec.FeatureDef;
 import io.lockstep.spec.FeatureSpec;
 import io.lockstep.spec.FieldType;
@@ -73,9 +74,9 @@ public final class FeaturePipeline {
    * @return null when every feature is finite, else the dead-letter reason of the first failing
    *     feature ({@code missing:<field>} or {@code nan:<feature>}); {@code out} is then undefined
    */
-  public String extract(FieldAccessor record, double[] windowValues, float[] out, int offset) {
+  public Reason extract(FieldAccessor record, double[] windowValues, float[] out, int offset) {
     for (CompiledFeature f : features) {
-      String reason = f.evaluate(record, windowValues, out, offset);
+      Reason reason = f.evaluate(record, windowValues, out, offset);
       if (reason != null) {
         return reason;
       }

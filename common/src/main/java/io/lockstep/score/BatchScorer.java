@@ -37,7 +37,7 @@ public final class BatchScorer implements AutoCloseable {
   private final FloatBuffer input;
   private final List<PredictionField> fields;
   private final Object[] columns;
-  private final String[] failures;
+  private final Reason[] failures;
   private int rows;
   private boolean anyFailure;
 
@@ -61,7 +61,7 @@ public final class BatchScorer implements AutoCloseable {
         case STRING -> new String[capacity];
       };
     }
-    this.failures = new String[capacity];
+    this.failures = new Reason[capacity];
   }
 
   public int width() {
@@ -93,11 +93,11 @@ public final class BatchScorer implements AutoCloseable {
    *
    * @return null if the row was taken, else the feature's dead-letter reason (no row taken)
    */
-  public String add(FeaturePipeline pipeline, FieldAccessor record, double[] windowValues) {
+  public Reason add(FeaturePipeline pipeline, FieldAccessor record, double[] windowValues) {
     if (rows == capacity) {
       throw new IllegalStateException("batch is full: call score() and clear() first");
     }
-    String reason = pipeline.extract(record, windowValues, features, rows * width);
+    Reason reason = pipeline.extract(record, windowValues, features, rows * width);
     if (reason == null) {
       rows++;
     }
@@ -137,7 +137,7 @@ public final class BatchScorer implements AutoCloseable {
   }
 
   /** The {@code model:} reason of a row that failed alone, or null if it was scored. */
-  public String failure(int row) {
+  public Reason failure(int row) {
     return anyFailure ? failures[row] : null;
   }
 

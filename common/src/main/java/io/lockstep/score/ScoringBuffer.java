@@ -1,5 +1,6 @@
 package io.lockstep.score;
 
+import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class ScoringBuffer<C> {
   public interface Sink<C> {
     void scored(C context, BatchScorer batch, int row);
 
-    void rejected(C context, String reason);
+    void rejected(C context, Reason reason);
   }
 
   public ScoringBuffer(FeaturePipeline pipeline, BatchScorer batch) {
@@ -39,7 +40,7 @@ public final class ScoringBuffer<C> {
     if (batch.isFull()) {
       flush(sink);
     }
-    String reason = batch.add(pipeline, record, windowValues);
+    Reason reason = batch.add(pipeline, record, windowValues);
     if (reason != null) {
       sink.rejected(context, reason);
     } else {
@@ -62,7 +63,7 @@ public final class ScoringBuffer<C> {
     }
     batch.score();
     for (int r = 0; r < contexts.size(); r++) {
-      String failure = batch.failure(r);
+      Reason failure = batch.failure(r);
       if (failure != null) {
         sink.rejected(contexts.get(r), failure);
       } else {

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Lets the scorer read a ZipMap's input tensor instead of its output. scikit-learn classifiers
  * exported with ZipMap return probabilities as a sequence of maps; converting those to Java maps
- * costs more than the whole tree ensemble (DESIGN.md §8). The ZipMap's input is the plain
+ * costs more than the whole tree ensemble (docs/spec.md, Stack notes). The ZipMap's input is the plain
  * {@code [N, C]} probability tensor, ordered like its class labels, so we add it to the graph's
  * outputs and read column {@code labels.indexOf(index)} from it: same values, no maps.
  *

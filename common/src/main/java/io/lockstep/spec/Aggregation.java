@@ -2,7 +2,7 @@ package io.lockstep.spec;
 
 import java.util.Locale;
 
-/** Window aggregations (DESIGN.md §3). */
+/** Window aggregations (docs/spec.md, Window features). */
 public enum Aggregation {
   COUNT, SUM, MEAN, MIN, MAX;
 

@@ -3,7 +3,7 @@ package io.lockstep.spec;
 import java.util.List;
 
 /**
- * A parsed and validated {@code features.yaml} (DESIGN.md §3). Features are ordered; together they
+ * A parsed and validated {@code features.yaml} (docs/spec.md, Window features). Features are ordered; together they
  * form the model's float32 input {@code [N, width()]}.
  */
 public record FeatureSpec(String key, String time, List<FeatureDef> features, ModelSpec model) {

@@ -3,7 +3,7 @@ package io.lockstep.spec;
 import java.util.List;
 
 /**
- * One row op of a feature (DESIGN.md §3). Ops compute in {@code double}; the pipeline casts to
+ * One row op of a feature (docs/spec.md, features.yaml). Ops compute in {@code double}; the pipeline casts to
  * {@code float} once, at the tensor. Text-consuming ops ({@link OneHot}, {@link HashBucket}) read
  * the field's value as text; every other op reads and returns a number.
  */

@@ -1,13 +1,14 @@
 package io.lockstep.batch;
 
 import io.lockstep.batch.spark.SparkScoreJob;
+import io.lockstep.io.InputDamage;
 import io.lockstep.batch.spark.SparkScoreOptions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 
 /**
  * {@code spark-submit lockstep-jobs-batch.jar --bundle B --input I --output O}: parses the flags
- * (DESIGN.md §5), starts the session and runs {@link SparkScoreJob}; nothing else. Prints the
+ * (docs/spec.md, CLI), starts the session and runs {@link SparkScoreJob}; nothing else. Prints the
  * counts at the end; exits non-zero with a one-line cause when it could not run.
  */
 public final class BatchScoreJob {
@@ -20,7 +21,7 @@ public final class BatchScoreJob {
     } catch (CommandLine.ParameterException | IllegalArgumentException e) {
       System.err.println("lockstep spark: " + e.getMessage());
       System.err.println(SparkScoreOptions.usage());
-      System.exit(2);
+      System.exit(ExitCode.USAGE.code());
       return;
     }
     if (options == null) {
@@ -28,7 +29,7 @@ public final class BatchScoreJob {
       return;
     }
     SparkSession spark = SparkSession.builder().appName("lockstep score " + options.input()).getOrCreate();
-    int exit = 0;
+    ExitCode exit = ExitCode.FINISHED;
     try {
       SparkScoreJob.Result result = SparkScoreJob.run(spark, options);
       System.out.println(result.line());
@@ -36,14 +37,18 @@ public final class BatchScoreJob {
       if (!result.counts().balanced()) {
         System.out.println("warning: scored + dead-lettered != read (a retried task counted twice?)");
       }
+      for (InputDamage d : result.damage()) {
+        System.err.println("lockstep: damaged input: " + d.line());
+      }
+      exit = result.damage().isEmpty() ? ExitCode.FINISHED : ExitCode.INPUT_DAMAGED;
     } catch (RuntimeException e) {
       System.err.println("lockstep spark: " + oneLine(e));
-      exit = 1;
+      exit = ExitCode.FAILED;
     } finally {
       spark.stop();
     }
-    if (exit != 0) {
-      System.exit(exit);
+    if (exit != ExitCode.FINISHED) {
+      System.exit(exit.code());
     }
   }
 

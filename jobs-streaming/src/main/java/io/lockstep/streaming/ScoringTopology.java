@@ -11,7 +11,10 @@ import io.lockstep.streaming.scoring.ScoringOperator;
 import io.lockstep.streaming.scoring.ScoringSettings;
 import io.lockstep.streaming.window.UnreadableRouter;
 import io.lockstep.streaming.window.WindowFeatureFunction;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,8 +51,18 @@ public final class ScoringTopology {
   private ScoringTopology() {}
 
   public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle) {
+    build(env, o, bundleBytes, bundle, UnaryOperator.identity());
+  }
+
+  /**
+   * The topology with {@code beforeScoring} applied to the stream the scoring operator reads. The job
+   * passes the identity; tests insert a failing mapper there (failure injection lives in test code,
+   * not in the job's options).
+   */
+  public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle,
+                           UnaryOperator<DataStream<InputEvent>> beforeScoring) {
     Schema predictions = io.lockstep.avro.PredictionSchema.forBundle(bundle, o.keep(), true);
-    SchemaTopic.publish(o.bootstrap(), o.outputTopic(),
+    SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic(),
         o.withFeatures() ? new io.lockstep.streaming.scoring.FeatureVectorField(predictions).schema() : predictions);
     boolean windows = !bundle.spec().windowFeatures().isEmpty();
     SingleOutputStreamOperator<InputEvent> read = env.fromSource(source(o, bundleBytes, windows), watermarks(o, windows), SOURCE_UID)
@@ -60,7 +73,7 @@ public final class ScoringTopology {
     if (windows) {
       SingleOutputStreamOperator<InputEvent> readable = input.process(new UnreadableRouter())
           .uid(ROUTE_UID).name("route unreadable");
-      int partitions = TopicPartitions.count(o.bootstrap(), o.inputTopic());
+      int partitions = TopicPartitions.count(o.bootstrap(), o.kafka(), o.inputTopic());
       int parallelism = o.hasParallelism() ? o.parallelism() : env.getParallelism();
       if (partitions > 0 && parallelism > partitions) {
         // A source subtask without a partition emits no watermark and would hold event time back.
@@ -76,8 +89,8 @@ public final class ScoringTopology {
       input = windowed;
     }
     ScoringSettings settings = new ScoringSettings(o.inputFormat(), o.keep(), o.batchSize(), o.flushMillis(),
-        o.withFeatures(), o.onnxThreads(), o.failAfter());
-    SingleOutputStreamOperator<OutRecord> scored = input
+        o.withFeatures(), o.onnxThreads());
+    SingleOutputStreamOperator<OutRecord> scored = beforeScoring.apply(input)
         .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), new ScoringOperator(bundleBytes, settings))
         .uid(SCORE_UID);
     DataStream<OutRecord> scoreDead = scored.getSideOutput(DeadLetters.TAG);
@@ -88,7 +101,9 @@ public final class ScoringTopology {
   }
 
   static KafkaSource<InputEvent> source(StreamOptions o, BundleBytes bundleBytes, boolean windows) {
+    // The user's client settings first: the builder's own settings below are the job's contract.
     KafkaSourceBuilder<InputEvent> b = KafkaSource.<InputEvent>builder()
+        .setProperties(o.kafka().properties())
         .setBootstrapServers(o.bootstrap())
         .setTopics(o.inputTopic())
         .setGroupId(o.groupId())
@@ -119,15 +134,17 @@ public final class ScoringTopology {
   }
 
   static KafkaSink<OutRecord> sink(StreamOptions o, String topic, String role) {
-    Properties p = new Properties();
-    p.setProperty("linger.ms", Integer.toString(o.sinkLingerMillis()));
-    p.setProperty("client.id", o.jobName() + "-" + role);
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("linger.ms", Integer.toString(o.sinkLingerMillis()));
+    defaults.put("client.id", o.jobName() + "-" + role);
     DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     if (o.delivery() == Delivery.EXACTLY_ONCE) {
       guarantee = DeliveryGuarantee.EXACTLY_ONCE;
       // Below the broker's transaction.max.timeout.ms (15 min by default), above any checkpoint.
-      p.setProperty("transaction.timeout.ms", "600000");
+      defaults.put("transaction.timeout.ms", "600000");
     }
+    // The user's settings (security, and tuning such as compression) override the job's defaults.
+    Properties p = o.kafka().over(defaults, Map.of());
     return KafkaSink.<OutRecord>builder()
         .setBootstrapServers(o.bootstrap())
         .setRecordSerializer(new OutRecordSerializer(topic))

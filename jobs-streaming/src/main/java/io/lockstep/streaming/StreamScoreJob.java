@@ -1,29 +1,48 @@
 package io.lockstep.streaming;
 
 import io.lockstep.bundle.Bundle;
+import io.lockstep.kafka.KafkaPreflight;
+import io.lockstep.streaming.kafka.InputEvent;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Level 3: scores a Kafka topic with a model bundle (DESIGN.md §1, §5, §6). Parses
+ * Level 3: scores a Kafka topic with a model bundle (docs/spec.md, Levels; CLI; Kafka). Parses
  * {@link StreamOptions}, prepares the environment and wires {@link ScoringTopology}; nothing else.
  * {@code java -jar lockstep-jobs-streaming.jar ...} runs it on a local MiniCluster,
  * {@code flink run lockstep-jobs-streaming.jar ...} on a cluster.
  */
 public final class StreamScoreJob {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamScoreJob.class);
   private StreamScoreJob() {}
 
   public static void main(String[] args) throws Exception {
     StreamOptions options;
     try {
       options = StreamOptions.parse(args);
+    } catch (StreamOptions.HelpRequested e) {
+      System.out.print(StreamOptions.usage());
+      return;
     } catch (IllegalArgumentException e) {
       System.err.println("lockstep-stream: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    LOG.info("{}", options.kafka().describe());
+    try {
+      // A wrong password or a missing truststore would otherwise fail the source and restart it forever.
+      KafkaPreflight.check(options.bootstrap(), options.kafka());
+    } catch (IllegalArgumentException e) {
+      System.err.println("lockstep-stream: " + e.getMessage());
+      System.exit(1);
       return;
     }
     environment(options).execute(options.jobName());
@@ -51,8 +70,17 @@ public final class StreamScoreJob {
     return environment(options).executeAsync(options.jobName());
   }
 
+  /** Submits the job with {@code beforeScoring} inserted ahead of the scoring operator (tests inject failures there). */
+  public static JobClient start(StreamOptions options, UnaryOperator<DataStream<InputEvent>> beforeScoring) throws Exception {
+    return environment(options, beforeScoring).executeAsync(options.jobName());
+  }
+
   /** The environment with the scoring topology built in it, ready to execute. */
   public static StreamExecutionEnvironment environment(StreamOptions o) {
+    return environment(o, UnaryOperator.identity());
+  }
+
+  private static StreamExecutionEnvironment environment(StreamOptions o, UnaryOperator<DataStream<InputEvent>> beforeScoring) {
     BundleBytes bundleBytes = BundleBytes.read(o.bundle());
     Bundle bundle = bundleBytes.load();
     Configuration conf = Loopback.bind(new Configuration());
@@ -70,7 +98,7 @@ public final class StreamScoreJob {
     env.setBufferTimeout(o.bufferTimeoutMillis());
     // Records are never mutated after emission, so chained operators may pass them by reference.
     env.getConfig().enableObjectReuse();
-    ScoringTopology.build(env, o, bundleBytes, bundle);
+    ScoringTopology.build(env, o, bundleBytes, bundle, beforeScoring);
     return env;
   }
 }

@@ -1,5 +1,6 @@
 package io.lockstep.streaming;
 
+import io.lockstep.kafka.KafkaSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,14 +16,14 @@ final class TopicPartitions {
   private TopicPartitions() {}
 
   /** The topic's partition count, or -1 when it cannot be learned (topic not created yet, broker down). */
-  static int count(String bootstrap, String topic) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "10000",
-        "default.api.timeout.ms", "15000"))) {
+  static int count(String bootstrap, KafkaSettings settings, String topic) {
+    try (Admin admin = Admin.create(settings.over(Map.of("request.timeout.ms", "10000", "default.api.timeout.ms", "15000"),
+        Map.of("bootstrap.servers", bootstrap)))) {
       TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
       return d.partitions().size();
     } catch (Exception e) {
       LOG.warn("cannot read the partition count of {} on {} ({}); the source runs at the job's parallelism",
-          topic, bootstrap, e.getMessage());
+          topic, bootstrap, settings.redact(e.getMessage()));
       return -1;
     }
   }

@@ -58,6 +58,56 @@ class StreamOptionsTest {
     assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--dlq-topic", "in"))).hasMessageContaining("must differ");
   }
 
+  @Test
+  void everyFlagIsDocumentedInTheGeneratedUsage() {
+    String usage = StreamOptions.usage();
+    for (String flag : new String[] {"--bundle", "--bootstrap", "--input-topic", "--output-topic", "--dlq-topic", "--input-format",
+        "--delivery", "--group-id", "--starting-offsets", "--bounded", "--keep", "--batch-size", "--flush-ms", "--checkpoint-ms",
+        "--checkpoint-dir", "--parallelism", "--out-of-orderness", "--source-idle-ms", "--buffer-timeout-ms", "--sink-linger-ms",
+        "--transactional-id-prefix", "--with-features", "--from-savepoint", "--onnx-threads", "--job-name", "--kafka-config",
+        "--kafka-property"}) {
+      assertThat(usage).contains(flag);
+    }
+    assertThat(usage).contains("default: 256").doesNotContain("fail-after");
+  }
+
+  @Test
+  void testHooksAreNotProductionOptions() {
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--fail-after", "10")))
+        .hasMessageStartingWith("unknown option '--fail-after'");
+  }
+
+  @Test
+  void badValuesNameTheFlagOnOneLine() {
+    for (String[] bad : new String[][] {{"--batch-size", "x"}, {"--flush-ms", "-1"}, {"--out-of-orderness", "5 parsecs"},
+        {"--starting-offsets", "middle"}, {"--delivery", "maybe"}, {"--kafka-property", "novalue"}, {"--parallelism", "0"}}) {
+      assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, bad)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(bad[0])
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--bundle"))).hasMessageStartingWith("--bundle needs a value");
+  }
+
+  @Test
+  void switchesTakeAnOptionalBoolean() {
+    assertThat(StreamOptions.parse(concat(REQUIRED, "--bounded")).bounded()).isTrue();
+    assertThat(StreamOptions.parse(concat(REQUIRED, "--bounded=false")).bounded()).isFalse();
+    assertThat(StreamOptions.parse(concat(REQUIRED, "--with-features", "--bounded")).withFeatures()).isTrue();
+  }
+
+  @Test
+  void kafkaPropertiesOverrideTheConfigFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("client.properties");
+    java.nio.file.Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+    StreamOptions o = StreamOptions.parse(concat(REQUIRED, "--kafka-config", file.toString(),
+        "--kafka-property", "sasl.mechanism=PLAIN", "--kafka-property", "client.rack=r1"));
+    assertThat(o.kafka().properties()).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "PLAIN").containsEntry("client.rack", "r1");
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--kafka-config", dir.resolve("nope").toString())))
+        .hasMessageContaining("--kafka-config").hasMessageContaining("no such file");
+  }
+
   static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

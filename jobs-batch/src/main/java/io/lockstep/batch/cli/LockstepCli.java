@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code lockstep}: the single-node command line (DESIGN.md §5). Exit code 0 when a run finished
+ * {@code lockstep}: the single-node command line (docs/spec.md, CLI). Exit code 0 when a run finished
  * (even with dead letters); non-zero with a one-line cause when it could not run.
  */
 @Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",

@@ -9,21 +9,25 @@ import io.lockstep.batch.io.RecordSources;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.features.FieldAccessor;
+import io.lockstep.kafka.KafkaClientOptions;
+import io.lockstep.kafka.KafkaPreflight;
 import io.lockstep.window.WindowSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code lockstep produce}: sends a file's records to a Kafka topic in the encoding the streaming
- * job reads (DESIGN.md §5, §6), keyed by the spec's {@code key} field (its text, UTF-8) so one
+ * job reads (docs/spec.md, CLI; Kafka), keyed by the spec's {@code key} field (its text, UTF-8) so one
  * key's events keep their file order in one partition.
  *
  * <p>A record that does not decode against {@code input.avsc} cannot be written as Avro: it is not
@@ -56,6 +60,9 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "0", description = "Records per second at most (default: as fast as possible).")
   double rate;
 
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
+
   @Override
   public Integer call() throws Exception {
     InputFormat encoding = InputFormat.parse(valueFormat);
@@ -63,6 +70,7 @@ final class ProduceCommand implements Callable<Integer> {
     WindowSet keys = WindowSet.compile(b.spec(), b.inputSchema());
     AvroCodec codec = new AvroCodec(b.inputSchema());
     FileFormat format = fileFormat == null ? FileFormat.of(input.toString()) : FileFormat.named(fileFormat);
+    KafkaPreflight.check(bootstrap, kafka.settings());
     long sent = 0;
     long skipped = 0;
     long started = System.nanoTime();
@@ -101,12 +109,8 @@ final class ProduceCommand implements Callable<Integer> {
   }
 
   private Properties producerConfig() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("acks", "all");
-    p.put("linger.ms", "5");
-    p.put("client.id", "lockstep-produce");
-    return p;
+    return kafka.settings().over(Map.of("acks", "all", "linger.ms", "5", "client.id", "lockstep-produce"),
+        Map.of("bootstrap.servers", bootstrap));
   }
 
   /** The value to send, or null when the encoding cannot carry the record (Avro, a record that does not decode). */

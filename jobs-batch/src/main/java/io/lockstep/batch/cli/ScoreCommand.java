@@ -1,10 +1,12 @@
 package io.lockstep.batch.cli;
 
+import io.lockstep.batch.ExitCode;
 import io.lockstep.batch.io.DeadLetterWriter;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.local.RunSummary;
 import io.lockstep.batch.local.ScoreOptions;
 import io.lockstep.batch.local.SingleNodeRunner;
+import io.lockstep.io.InputDamage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +53,9 @@ final class ScoreCommand implements Callable<Integer> {
     System.out.println("lockstep score: " + summary.line());
     System.out.println("predictions: " + output + (summary.dead() > 0
         ? ", dead letters: " + DeadLetterWriter.pathFor(output) : ""));
-    return 0;
+    for (InputDamage d : summary.damage()) {
+      System.err.println("lockstep: damaged input: " + d.line());
+    }
+    return (summary.inputDamaged() ? ExitCode.INPUT_DAMAGED : ExitCode.FINISHED).code();
   }
 }

@@ -8,6 +8,8 @@ import io.lockstep.avro.PredictionSchema;
 import io.lockstep.batch.io.CsvText;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
+import io.lockstep.kafka.KafkaClientOptions;
+import io.lockstep.kafka.KafkaPreflight;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
@@ -28,11 +31,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code lockstep tail}: prints a predictions or dead-letter topic as JSON lines or CSV, writing and
- * flushing each record as it arrives (DESIGN.md §5). Dead letters are JSON values and print as they
+ * flushing each record as it arrives (docs/spec.md, CLI). Dead letters are JSON values and print as they
  * are; predictions are Avro binary of the prediction schema, which the streaming job publishes on
  * {@code <topic>.schema} (read on the first Avro record), or which {@code --bundle} (and the job's
  * {@code --keep}) derive. Reads committed records only, without a consumer group (it commits nothing).
@@ -69,12 +73,16 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--keep", split = ",", description = "The --keep fields the job was started with.")
   List<String> keep = new ArrayList<>();
 
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
+
   @Override
   public Integer call() throws Exception {
     if (!format.equals("jsonl") && !format.equals("csv")) {
       throw new IllegalArgumentException("--format must be jsonl or csv, got '" + format + "'");
     }
     Schema schema = bundle == null ? null : predictionSchema(BundleLoader.load(bundle), keep);
+    KafkaPreflight.check(bootstrap, kafka.settings());
     GenericDatumReader<GenericRecord> reader = schema == null ? null : new GenericDatumReader<>(schema);
     long seen = 0;
     List<String> header = null;
@@ -128,10 +136,8 @@ final class TailCommand implements Callable<Integer> {
   /** The schema the streaming job published on {@code <topic>.schema}: its latest record. */
   private Schema publishedSchema(ConsumerRecord<byte[], byte[]> first) {
     String schemaTopic = PredictionSchema.topicOf(topic);
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("enable.auto.commit", "false");
-    p.put("client.id", "lockstep-tail-schema");
+    Properties p = kafka.settings().over(Map.of("client.id", "lockstep-tail-schema"),
+        Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false"));
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(schemaTopic, Duration.ofSeconds(10));
       if (infos == null || infos.isEmpty()) {
@@ -185,11 +191,8 @@ final class TailCommand implements Callable<Integer> {
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("isolation.level", "read_committed");
-    p.put("enable.auto.commit", "false");
-    p.put("client.id", "lockstep-tail");
+    Properties p = kafka.settings().over(Map.of("client.id", "lockstep-tail"),
+        Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed", "enable.auto.commit", "false"));
     KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> parts = new ArrayList<>();
     c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));

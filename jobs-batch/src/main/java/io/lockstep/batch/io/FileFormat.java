@@ -2,7 +2,7 @@ package io.lockstep.batch.io;
 
 import java.util.Locale;
 
-/** File formats, chosen by extension (DESIGN.md §5). */
+/** File formats, chosen by extension (docs/spec.md, CLI). */
 public enum FileFormat {
   CSV("csv"), JSONL("jsonl"), PARQUET("parquet"), AVRO("avro");
 

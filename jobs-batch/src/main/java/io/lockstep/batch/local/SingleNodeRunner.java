@@ -2,17 +2,20 @@ package io.lockstep.batch.local;
 
 import io.lockstep.avro.Decoded;
 import io.lockstep.batch.io.DeadLetterWriter;
+import io.lockstep.batch.io.OutputGuard;
 import io.lockstep.batch.io.RawRecord;
 import io.lockstep.batch.io.RecordSource;
 import io.lockstep.batch.io.RecordSources;
 import io.lockstep.batch.io.RecordWriter;
 import io.lockstep.batch.io.RecordWriters;
+import io.lockstep.batch.io.StagedOutputs;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.deadletter.DeadLetter;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
+import io.lockstep.io.InputDamage;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.PredictionBuilder;
@@ -26,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +37,13 @@ import java.util.Map;
 /**
  * Level 1: scores a file on one machine with no engine started. Reads records, computes features
  * and window aggregates with the {@code common} code, scores in batches and writes predictions in
- * input order, dead letters to {@code <output>.deadletter.jsonl}.
+ * input order, dead letters to {@code <output>.deadletter.jsonl}. No output may resolve to the input
+ * ({@link OutputGuard}); outputs are written under temporary names and renamed when the run succeeds
+ * ({@link StagedOutputs}); damage found in the input is returned in the summary, after the records
+ * read before it were scored (docs/spec.md, Outputs and Exit codes).
  *
  * <p>With window features the input is first read whole: each key's events are aggregated in
- * {@code (time, input order)} order, as DESIGN.md §3 requires, so an out-of-order line still sees
+ * {@code (time, input order)} order, as docs/spec.md (Window features) requires, so an out-of-order line still sees
  * only the events at or before its time. Inputs too large for memory belong on Spark.
  */
 public final class SingleNodeRunner {
@@ -57,17 +64,38 @@ public final class SingleNodeRunner {
 
   /** Runs with an already open scorer (benchmarks reuse one). */
   public RunSummary run(Bundle bundle, OnnxScorer scorer) throws IOException {
+    Path output = options.output();
+    OutputGuard.refuseOverlaps(List.of(options.input()), outputs(output));
+    PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
+    Counts counts = new Counts();
+    Progress progress = new Progress(progressOut);
+    List<InputDamage> damage;
+    try (StagedOutputs staged = new StagedOutputs()) {
+      Path schemaTemp = staged.stage(schemaPath(output));
+      Path deadTemp = staged.stage(DeadLetterWriter.pathFor(output));
+      Path outputTemp = staged.stage(output);
+      damage = score(bundle, scorer, builder, outputTemp, deadTemp, counts, progress);
+      Files.writeString(schemaTemp, builder.schema().toString(true));
+      staged.commit();
+    }
+    progress.done();
+    return new RunSummary(counts.read, counts.scored, counts.dead, counts.byReason, progress.seconds(), damage);
+  }
+
+  /** Every file a run writes: predictions, dead letters and the prediction schema. */
+  public static List<Path> outputs(Path output) {
+    return List.of(output, DeadLetterWriter.pathFor(output), schemaPath(output));
+  }
+
+  /** Reads, scores and writes to the temporary outputs; returns the damage found in the input. */
+  private List<InputDamage> score(Bundle bundle, OnnxScorer scorer, PredictionBuilder builder, Path output, Path deadLetters,
+                                  Counts counts, Progress progress) throws IOException {
     FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
     WindowSet windows = WindowSet.compile(bundle.spec(), bundle.inputSchema());
     List<String> extras = PredictionBuilder.extras(bundle, options.keep());
-    PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
-    Path output = options.output();
-    Counts counts = new Counts();
-    Progress progress = new Progress(progressOut);
     try (RecordSource source = RecordSources.open(options.input(), options.inputFormat(), bundle.inputSchema(), extras);
          RecordWriter writer = RecordWriters.open(output, options.outputFormat(), builder.schema());
-         DeadLetterWriter dead = new DeadLetterWriter(DeadLetterWriter.pathFor(output))) {
-      Files.writeString(schemaPath(output), builder.schema().toString(true));
+         DeadLetterWriter dead = new DeadLetterWriter(deadLetters)) {
       BatchScorer batch = scorer.newBatch(options.batchSize());
       ScoringBuffer<RawRecord> buffer = new ScoringBuffer<>(pipeline, batch);
       ScoringBuffer.Sink<RawRecord> sink = new ScoringBuffer.Sink<>() {
@@ -82,7 +110,7 @@ public final class SingleNodeRunner {
         }
 
         @Override
-        public void rejected(RawRecord r, String reason) {
+        public void rejected(RawRecord r, Reason reason) {
           deadLetter(dead, windows, r, reason, counts);
         }
       };
@@ -107,11 +135,10 @@ public final class SingleNodeRunner {
         }
       }
       buffer.flush(sink);
+      return source.damage();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    progress.done();
-    return new RunSummary(counts.read, counts.scored, counts.dead, counts.byReason, progress.seconds());
   }
 
   private static void offer(RawRecord r, double[] windowValues, WindowSet windows, ScoringBuffer<RawRecord> buffer,
@@ -123,7 +150,7 @@ public final class SingleNodeRunner {
     }
     if (!windows.isEmpty() && windowValues == null) {
       FieldAccessor acc = FieldAccessor.of(d.record());
-      String missing = Reason.missing(windows.key(acc) == null ? windows.keyField() : windows.timeField());
+      Reason missing = Reason.missing(windows.key(acc) == null ? windows.keyField() : windows.timeField());
       deadLetter(dead, windows, r, missing, counts);
       return;
     }
@@ -165,7 +192,7 @@ public final class SingleNodeRunner {
     return values;
   }
 
-  private static void deadLetter(DeadLetterWriter dead, WindowSet windows, RawRecord r, String reason, Counts counts) {
+  private static void deadLetter(DeadLetterWriter dead, WindowSet windows, RawRecord r, Reason reason, Counts counts) {
     var readable = r.decoded().readable();
     String key = readable == null ? null : windows.key(FieldAccessor.of(readable));
     DeadLetter dl = r.bytes() != null
@@ -177,19 +204,21 @@ public final class SingleNodeRunner {
       throw new UncheckedIOException(e);
     }
     counts.dead++;
-    counts.byReason.merge(dl.reasonPrefix(), 1L, Long::sum);
+    counts.byReason.merge(dl.reasonKind(), 1L, Long::sum);
   }
 
-  /** {@code _schema.avsc} next to the output file. */
+  /**
+   * {@code <output>.schema.avsc} next to the output file: one per output, so two runs writing to one
+   * directory do not overwrite each other's schema (docs/spec.md, Outputs).
+   */
   public static Path schemaPath(Path output) {
-    Path parent = output.toAbsolutePath().getParent();
-    return parent.resolve("_schema.avsc");
+    return output.resolveSibling(output.getFileName() + ".schema.avsc");
   }
 
   private static final class Counts {
     long read;
     long scored;
     long dead;
-    final Map<String, Long> byReason = new HashMap<>();
+    final Map<Reason.Kind, Long> byReason = new EnumMap<>(Reason.Kind.class);
   }
 }

@@ -32,7 +32,7 @@ record ColumnConversion(Column value, Column reason) {
   static ColumnConversion of(Column c, DataType have, Schema.Field field) {
     Schema type = SparkTypes.nonNull(field.schema());
     DataType want = SparkTypes.type(field.schema());
-    Column nullReason = SparkTypes.nullable(field.schema()) ? lit(null) : lit(Reason.schema(field.name()));
+    Column nullReason = SparkTypes.nullable(field.schema()) ? lit(null) : lit(Reason.schema(field.name()).text());
     Column value;
     Column bad;
     if (have.equals(want)) {
@@ -51,7 +51,7 @@ record ColumnConversion(Column value, Column reason) {
       bad = lit(true);
     }
     Column reason = when(c.isNull(), nullReason)
-        .otherwise(when(bad, lit(Reason.decode(field.name()))).otherwise(lit(null)));
+        .otherwise(when(bad, lit(Reason.decode(field.name()).text())).otherwise(lit(null)));
     return new ColumnConversion(when(bad, lit(null).cast(want)).otherwise(value), reason.cast(DataTypes.StringType));
   }
 

@@ -13,7 +13,7 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Where the job's dead letters go: JSON-lines part files in {@code <output>_deadletter/}
- * (DESIGN.md §4), one per partition that rejected something, named by the partition id. A retried
+ * (docs/spec.md, Dead letters), one per partition that rejected something, named by the partition id. A retried
  * task overwrites its partition's file, so a retry does not duplicate dead letters. Written beside
  * the predictions in the same pass: scoring runs once, with no cache of the whole input.
  */

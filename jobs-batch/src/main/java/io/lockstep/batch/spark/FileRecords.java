@@ -7,6 +7,7 @@ import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.io.JsonlSource;
 import io.lockstep.batch.io.RawRecord;
 import io.lockstep.batch.io.RecordSource;
+import io.lockstep.io.InputDamage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Reads one {@link FileRange} of a CSV, JSON-lines or Avro file from any Hadoop path with the
@@ -30,56 +30,63 @@ import org.apache.spark.util.CollectionAccumulator;
  * rows in the {@link InputLayout}: the same values, the same {@code decode:}/{@code schema:}
  * reasons, the same {@code file:line} sources and originals as level 1, by construction.
  *
- * <p>A CSV range after the first is read as the file's header line followed by the range's bytes,
- * so the decoder matches columns by name as it does for the whole file. When a CSV range (not the
- * file's last) ends inside an open quoted field, the next range started inside it: the file's
- * index goes to {@code misSplit}, and the job reads that file again whole.
+ * <p>A CSV range after the first is read as the file's header line followed by the file from the
+ * range's start, so the decoder matches columns by name as it does for the whole file. It keeps the
+ * records that start before the next range's first line, reading on through the record that
+ * crosses into it as level 1's parser would. When the last record it keeps ends on or after that
+ * line, the next range started inside a quoted field: the file is reported as mis-split, and the
+ * job reads it again whole. Damage found by the decoders is reported too.
  */
 final class FileRecords implements Iterator<Row>, AutoCloseable {
   private final InputLayout layout;
   private final FileRange range;
   private final RecordSource source;
-  /** Added to the decoder's line or record number to give the number in the whole file. */
-  private final long positionOffset;
-  private final boolean checkLastRecord;
-  private final CollectionAccumulator<Integer> misSplit;
+  private final boolean csvRange;
+  private final SparkInput.ReadReport report;
   private RawRecord next;
-  private String lastText;
   private boolean closed;
+  /** The line the last record kept ends on (a CSV record spans lines when a quoted field holds line breaks). */
+  private long lastEndLine = -1;
 
-  FileRecords(FileRange range, FileFormat format, InputLayout layout, Configuration conf, CollectionAccumulator<Integer> misSplit) {
+  FileRecords(FileRange range, FileFormat format, InputLayout layout, Configuration conf, SparkInput.ReadReport report) {
     this.layout = layout;
     this.range = range;
-    this.misSplit = misSplit;
-    this.checkLastRecord = format == FileFormat.CSV && !range.last();
+    this.report = report;
+    this.csvRange = format == FileFormat.CSV && !range.last();
     String name = range.name();
     try {
       Path p = new Path(range.path());
       FileSystem fs = p.getFileSystem(conf);
-      switch (format) {
-        case CSV -> {
-          boolean header = range.start() > 0;
-          InputStream in = header ? new SequenceInputStream(new ByteArrayInputStream(firstLine(fs, p)), bytes(fs, p, range)) : bytes(fs, p, range);
-          this.source = new CsvSource(in, name, layout.schema(), layout.extras());
-          this.positionOffset = range.first() - (header ? 2 : 1);
-        }
+      this.source = switch (format) {
+        case CSV -> csv(fs, p, name);
         case JSONL -> {
-          this.source = new JsonlSource(bytes(fs, p, range), name, layout.schema(), layout.extras());
-          this.positionOffset = range.first() - 1;
+          JsonlSource s = new JsonlSource(bytes(fs, p, range), name, layout.schema(), layout.extras());
+          s.numberFrom(Math.toIntExact(range.first()), range.start());
+          yield s;
         }
-        case AVRO -> {
-          this.source = range.whole() ? new AvroFileSource(fs.open(p), name, layout.schema(), layout.extras())
-              : AvroFileSource.range(HadoopSeekableInput.open(fs, p), name, layout.schema(), layout.extras(), range.start(), range.end());
-          this.positionOffset = range.first();
-        }
-        default -> throw new IllegalArgumentException("Parquet is read by Spark's own reader");
-      }
+        case AVRO -> range.whole() ? new AvroFileSource(HadoopSeekableInput.open(fs, p), name, layout.schema(), layout.extras())
+            : AvroFileSource.range(HadoopSeekableInput.open(fs, p), name, layout.schema(), layout.extras(), range.start(), range.end(),
+                range.firstBlock());
+        case PARQUET -> throw new IllegalArgumentException("Parquet is read by Spark's own reader");
+      };
     } catch (IOException e) {
       throw new UncheckedIOException(range.path() + ": cannot read: " + e.getMessage(), e);
     }
   }
 
-  /** The range's bytes: from {@code start} to {@code end} (or the end of the file). */
+  private CsvSource csv(FileSystem fs, Path p, String name) throws IOException {
+    if (range.start() == 0) {
+      return new CsvSource(fs.open(p), name, layout.schema(), layout.extras());
+    }
+    FSDataInputStream rest = fs.open(p);
+    rest.seek(range.start());
+    CsvSource s = new CsvSource(new SequenceInputStream(new ByteArrayInputStream(firstLine(fs, p)), rest), name, layout.schema(),
+        layout.extras());
+    s.numberFrom(Math.toIntExact(range.first()));
+    return s;
+  }
+
+  /** A JSON-lines range's bytes (a CSV range reads on, see the class comment). */
   private static InputStream bytes(FileSystem fs, Path p, FileRange range) throws IOException {
     FSDataInputStream in = fs.open(p);
     if (range.start() > 0) {
@@ -111,25 +118,40 @@ final class FileRecords implements Iterator<Row>, AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(range.path() + ": read failed: " + e.getMessage(), e);
       }
+      if (csvRange && (next == null || line(next) >= range.next())) {
+        if (lastEndLine >= range.next()) {
+          report.misSplit(range.fileIndex());
+        }
+        next = null;
+      } else if (csvRange) {
+        lastEndLine = line(next) + lineBreaks(next);
+      }
       if (next == null) {
-        if (checkLastRecord && endsInsideQuotes(lastText)) {
-          misSplit.add(range.fileIndex());
+        for (InputDamage d : source.damage()) {
+          report.damage(d);
         }
         close();
-      } else {
-        lastText = next.text();
       }
     }
     return next != null;
   }
 
-  /**
-   * The record that ran into the end of the range's bytes: it reached the range's final
-   * {@code '\n'} inside a quoted field (a record that ends normally leaves its line break out of
-   * its text).
-   */
-  private static boolean endsInsideQuotes(String text) {
-    return text != null && !text.isEmpty() && (text.charAt(text.length() - 1) == '\n' || text.charAt(text.length() - 1) == '\r');
+  private static long lineBreaks(RawRecord r) {
+    long n = 0;
+    if (r.text() != null) {
+      for (int i = 0; i < r.text().length(); i++) {
+        n += r.text().charAt(i) == '\n' ? 1 : 0;
+      }
+    } else if (r.bytes() != null) {
+      for (byte b : r.bytes()) {
+        n += b == '\n' ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  private static long line(RawRecord r) {
+    return Long.parseLong(r.source().substring(r.source().lastIndexOf(':') + 1));
   }
 
   @Override
@@ -159,8 +181,9 @@ final class FileRecords implements Iterator<Row>, AutoCloseable {
       }
     }
     values[layout.fileIndex()] = range.fileIndex();
-    values[layout.posIndex()] = positionOffset + Long.parseLong(r.source().substring(r.source().lastIndexOf(':') + 1));
-    values[layout.reasonIndex()] = d.reason();
+    // Avro ranges number their records from 1; CSV and JSON lines are numbered as in the whole file.
+    values[layout.posIndex()] = line(r) + (range.whole() || !(source instanceof AvroFileSource) ? 0 : range.first());
+    values[layout.reasonIndex()] = d.reason() == null ? null : d.reason().text();
     values[layout.textIndex()] = r.text();
     values[layout.bytesIndex()] = r.bytes();
     return RowFactory.create(values);

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.deadletter.Reason;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  *   <li>{@code _ls_file}, {@code _ls_pos}: the file's index in {@link #files()} (input order of
  *       files) and the 1-based line (text) or record number (binary); together the input order
- *       that breaks ties of equal event times (DESIGN.md §3). An index, not the path: every row
+ *       that breaks ties of equal event times (docs/spec.md, Window features). An index, not the path: every row
  *       is shuffled and sorted with it, and a path is a hundred bytes;</li>
  *   <li>{@code _ls_reason}: the decode failure ({@code decode:}, {@code schema:}), null if it decoded;</li>
  *   <li>{@code _ls_text} / {@code _ls_bytes}: the original line or record bytes for dead letters.</li>
@@ -111,14 +112,15 @@ public final class InputLayout implements Serializable {
   /**
    * The decode failure of a row: its {@code _ls_reason}, or {@code schema:<field>} for a null in a
    * field {@code input.avsc} requires (rows from Spark's own readers are not checked otherwise).
+   * The column carries the reason's wire text, read back here into the typed value.
    */
-  public String decodeFailure(InternalRow row) {
+  public Reason decodeFailure(InternalRow row) {
     if (!row.isNullAt(reasonIndex())) {
-      return row.getUTF8String(reasonIndex()).toString();
+      return Reason.parse(row.getUTF8String(reasonIndex()).toString());
     }
     for (int i = 0; i < fieldCount; i++) {
       if (required[i] && row.isNullAt(i)) {
-        return io.lockstep.deadletter.Reason.schema(names[i]);
+        return Reason.schema(names[i]);
       }
     }
     return null;

@@ -7,7 +7,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 /**
  * Reads the input fields of an {@link InputLayout} row in Spark's internal format, by position,
  * only when a feature asks: no conversion of the whole row to a {@code Row} of Java objects (the
- * cost DESIGN.md §8 measured), and a string becomes a Java {@code String} only if a feature reads
+ * cost measured in docs/spec.md, Stack notes), and a string becomes a Java {@code String} only if a feature reads
  * it as text. Point it at the next row with {@link #of}; one instance per task.
  */
 final class InternalFields implements FieldAccessor {

@@ -17,7 +17,7 @@ import org.apache.spark.util.SerializableConfiguration;
  * <pre>{@code
  * Lockstep.Scored s = Lockstep.score(spark, events, "s3a://models/churn");
  * s.predictions().write().parquet(...);     // key, --keep fields, predictions, model
- * s.deadLetters().write().text(...);        // one JSON dead letter per rejected row (DESIGN.md §4)
+ * s.deadLetters().write().text(...);        // one JSON dead letter per rejected row (docs/spec.md, Dead letters)
  *
  * Lockstep.registerUdf(spark, "churn", "s3a://models/churn");
  * spark.sql("SELECT customer_id, churn(struct(*)).score FROM events");
@@ -35,7 +35,7 @@ public final class Lockstep {
    * either runs the scoring again, so {@code cache()} {@link #all()} if you write both.
    */
   public record Scored(Dataset<Row> all) {
-    /** The prediction rows (DESIGN.md §4 columns). */
+    /** The prediction rows (columns of docs/spec.md, Outputs). */
     public Dataset<Row> predictions() {
       return all.filter(col(PredictionRows.DEAD_LETTER).isNull()).drop(PredictionRows.DEAD_LETTER);
     }

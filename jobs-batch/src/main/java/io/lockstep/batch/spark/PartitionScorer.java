@@ -24,7 +24,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  *
  * <p>With window features the partition must hold whole keys, sorted by {@code (key, time, file,
  * position)} ({@link WindowOrder}): each key's events then pass through one {@link KeyWindowState}
- * in the order DESIGN.md §3 prescribes, and the state is dropped when the next key starts.
+ * in the order docs/spec.md (Window features) prescribes, and the state is dropped when the next key starts.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final ScoringPlan plan;
@@ -100,7 +100,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private void offer(InternalRow next) {
       read++;
       InternalRow row = next.copy();
-      String failure = layout.decodeFailure(row);
+      Reason failure = layout.decodeFailure(row);
       if (failure != null) {
         deadLetter(row, failure, windows.key(this.fields.of(row)));
         return;
@@ -131,11 +131,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     }
 
     @Override
-    public void rejected(InternalRow row, String reason) {
+    public void rejected(InternalRow row, Reason reason) {
       deadLetter(row, reason, windows.key(fields.copyFor(row)));
     }
 
-    private void deadLetter(InternalRow row, String reason, String key) {
+    private void deadLetter(InternalRow row, Reason reason, String key) {
       byte[] bytes = row.isNullAt(layout.bytesIndex()) ? null : row.getBinary(layout.bytesIndex());
       String text = row.isNullAt(layout.textIndex()) ? null : row.getUTF8String(layout.textIndex()).toString();
       String source = layout.source(row);

@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Prediction rows in the bundle's prediction schema (DESIGN.md §4), the one the single-node runner
+ * Prediction rows in the bundle's prediction schema (docs/spec.md, Outputs), the one the single-node runner
  * writes, derived by the same {@link PredictionSchema}: key, {@code --keep} passthrough, each named
  * prediction field, {@code model}. Built in Spark's internal format: passthrough values are copied
  * as they are (a string stays UTF-8 bytes), predictions go in as primitives.

@@ -93,19 +93,27 @@ final class RangeScan {
     }
   }
 
-  /** Records in the blocks that {@code [start, end)} owns: the same loop a reading task runs, without decoding. */
-  static long avroRecords(String path, long start, long end, Configuration conf) {
+  /**
+   * Records and blocks in the blocks that {@code [start, end)} owns: the same loop a reading task
+   * runs, without decoding; null when a block cannot be read (the file is then read whole, so its
+   * record numbers after the damage are level 1's).
+   */
+  static long[] avroRecords(String path, long start, long end, Configuration conf) {
     Path p = new Path(path);
     try {
       FileSystem fs = p.getFileSystem(conf);
       try (DataFileReader<GenericRecord> reader = new DataFileReader<>(HadoopSeekableInput.open(fs, p), new GenericDatumReader<>())) {
         reader.sync(start);
         long records = 0;
-        while (reader.hasNext() && !reader.pastSync(end)) {
+        long blocks = 0;
+        while (!reader.pastSync(end) && reader.hasNext()) {
           records += reader.getBlockCount();
+          blocks++;
           reader.nextBlock();
         }
-        return records;
+        return new long[] {records, blocks};
+      } catch (IOException | RuntimeException e) {
+        return null;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": cannot read: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.PredictionField;
@@ -44,19 +45,19 @@ final class ScoreUdf implements UDF1<Row, Row> {
     int n = model.scorer().fields().size();
     Object[] out = new Object[n + 1];
     if (input == null) {
-      out[n] = "decode:record";
+      out[n] = Reason.undecodableRecord().text();
       return RowFactory.create(out);
     }
     FieldAccessor fields = accessor(input, model.bundle().inputSchema());
     BatchScorer batch = batch(model);
     batch.clear();
-    String reason = batch.add(model.pipeline(), fields, null);
+    Reason reason = batch.add(model.pipeline(), fields, null);
     if (reason == null) {
       batch.score();
       reason = batch.failure(0);
     }
     if (reason != null) {
-      out[n] = reason;
+      out[n] = reason.text();
     } else {
       for (int f = 0; f < n; f++) {
         out[f] = batch.value(f, 0);

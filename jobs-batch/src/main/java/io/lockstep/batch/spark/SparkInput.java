@@ -3,6 +3,7 @@ package io.lockstep.batch.spark;
 import static org.apache.spark.sql.functions.lit;
 
 import io.lockstep.batch.io.FileFormat;
+import io.lockstep.io.InputDamage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -57,10 +58,10 @@ public final class SparkInput {
 
   /**
    * @param ranges what each task reads ({@link SplitPlanner}); unused for Parquet, which Spark splits
-   * @param misSplit collects the indexes of CSV files a range boundary cut inside a quoted field
+   * @param report collects what the reading tasks found: damage, and CSV files cut inside a quoted field
    */
   public static Dataset<Row> read(SparkSession spark, String path, List<FileRange> ranges, FileFormat format, InputLayout layout,
-                                  CollectionAccumulator<Integer> misSplit) {
+                                  ReadReport report) {
     if (format == FileFormat.PARQUET) {
       Dataset<Row> df = spark.read().parquet(path);
       return fromColumns(df, layout, fileIndexByName(layout.files(), df.col("_metadata.file_name")), df.col("_metadata.row_index").plus(1));
@@ -70,10 +71,42 @@ public final class SparkInput {
     JavaRDD<Row> rows = jsc.parallelize(ranges, Math.max(1, ranges.size()))
         .mapPartitions((FlatMapFunction<java.util.Iterator<FileRange>, Row>) it -> {
           List<java.util.Iterator<Row>> parts = new ArrayList<>();
-          it.forEachRemaining(r -> parts.add(new FileRecords(r, format, layout, conf.value().value(), misSplit)));
+          it.forEachRemaining(r -> parts.add(new FileRecords(r, format, layout, conf.value().value(), report)));
           return parts.stream().flatMap(p -> toStream(p)).iterator();
         });
     return spark.createDataFrame(rows, layout.sparkSchema());
+  }
+
+  /**
+   * What the reading tasks report to the driver, through accumulators (a retried task may add the
+   * same entry twice: read them as sets).
+   *
+   * @param damage damaged inputs (docs/spec.md, Exit codes), each found by the task that read it
+   * @param misSplit indexes of CSV files that a range boundary cut inside a quoted field
+   */
+  public record ReadReport(CollectionAccumulator<InputDamage> damage, CollectionAccumulator<Integer> misSplit)
+      implements java.io.Serializable {
+    static ReadReport register(org.apache.spark.SparkContext sc) {
+      return new ReadReport(sc.collectionAccumulator("lockstep.damage"), sc.collectionAccumulator("lockstep.misSplit"));
+    }
+
+    void damage(InputDamage d) {
+      damage.add(d);
+    }
+
+    void misSplit(int fileIndex) {
+      misSplit.add(fileIndex);
+    }
+
+    /** Each damage once, in file and offset order. */
+    List<InputDamage> damages() {
+      return damage.value().stream().distinct()
+          .sorted(java.util.Comparator.comparing(InputDamage::file).thenComparingLong(InputDamage::offset)).toList();
+    }
+
+    java.util.Set<Integer> misSplitFiles() {
+      return new java.util.TreeSet<>(misSplit.value());
+    }
   }
 
   /**

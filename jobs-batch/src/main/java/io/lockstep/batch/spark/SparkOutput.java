@@ -14,7 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 /**
- * Writes predictions as a directory of part files in the output format (DESIGN.md §5), replacing
+ * Writes predictions as a directory of part files in the output format (docs/spec.md, CLI), replacing
  * an earlier run's output as {@code lockstep score} replaces its file, with the prediction Avro
  * schema beside them as {@code _schema.avsc} (a {@code _} name, so Spark's readers skip it).
  */

@@ -1,6 +1,7 @@
 package io.lockstep.batch.spark;
 
 import io.lockstep.batch.io.FileFormat;
+import io.lockstep.io.InputDamage;
 import io.lockstep.score.PredictionBuilder;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +13,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +32,10 @@ public final class SparkScoreJob {
    *
    * @param readTasks tasks that read CSV, JSON-lines or Avro input (one per {@link FileRange}); 0 for Parquet
    * @param attempts 2 when a CSV file was found cut inside a quoted field and read again whole, else 1
+   * @param damage damaged inputs, reported as level 1 reports them (docs/spec.md, Exit codes)
    */
   public record Result(ScoreCounters.RunCounts counts, String output, String deadLetters, double seconds, int readTasks,
-                       int attempts) {
+                       int attempts, List<InputDamage> damage) {
     public String line() {
       return "lockstep spark: " + counts.line() + " in " + String.format("%.1f", seconds) + " s";
     }
@@ -60,17 +61,17 @@ public final class SparkScoreJob {
       List<FileRange> ranges = options.inputFormat() == FileFormat.PARQUET ? List.of()
           : SplitPlanner.plan(spark, files, options.inputFormat(), options.multilineCsv(), readWhole);
       ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
-      CollectionAccumulator<Integer> misSplit = spark.sparkContext().collectionAccumulator("lockstep.misSplit");
+      SparkInput.ReadReport report = SparkInput.ReadReport.register(spark.sparkContext());
       ScoringPlan plan = new ScoringPlan(bundle, layout, options.keep(), options.batchSize(), options.emitFeatures(), deadLetters,
           counters, hadoop);
-      Dataset<Row> decoded = SparkInput.read(spark, options.input(), ranges, options.inputFormat(), layout, misSplit);
+      Dataset<Row> decoded = SparkInput.read(spark, options.input(), ranges, options.inputFormat(), layout, report);
       Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
       deadLetters.prepare(conf);
       Schema schema = SparkScoring.predictionRows(plan, model).avroSchema();
       SparkOutput.write(predictions, options.output(), options.outputFormat(), schema);
       SparkOutput.writeSchema(options.output(), schema, conf);
 
-      Set<Integer> cut = new TreeSet<>(misSplit.value());
+      Set<Integer> cut = report.misSplitFiles();
       if (!cut.isEmpty() && readWhole.addAll(cut)) {
         LOG.warn("{}: a quoted field spans lines across a split boundary: reading {} again in one task per file "
             + "(pass --multiline-csv to skip the first attempt; see docs/spark.md, Reading)",
@@ -83,7 +84,7 @@ public final class SparkScoreJob {
             + "count them to be sure", counts.line());
       }
       return new Result(counts, options.output(), deadLetters.dir(), (System.nanoTime() - start) / 1e9, ranges.size(),
-          attempt);
+          attempt, report.damages());
     }
   }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Options of the Spark job, the flags of {@code lockstep score} (DESIGN.md §5) with Hadoop paths:
+ * Options of the Spark job, the flags of {@code lockstep score} (docs/spec.md, CLI) with Hadoop paths:
  * validated once, here, before Spark starts anything.
  *
  * @param output a directory of part files in {@code outputFormat}; dead letters go to {@code <output>_deadletter/}

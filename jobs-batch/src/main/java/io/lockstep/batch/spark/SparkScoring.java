@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
  * The scoring step as a function of datasets: decoded input rows ({@link InputLayout}) in,
  * prediction rows out. The pass runs over Spark's internal rows ({@code InternalRow}), not
  * {@code Row}s: converting every row to and from Java objects costs more than the model
- * (DESIGN.md §8). That needs the classic (non-Connect) Spark session, which spark-submit gives. Without window features it is one {@code mapPartitions} over the input as
+ * (docs/spec.md, Stack notes). That needs the classic (non-Connect) Spark session, which spark-submit gives. Without window features it is one {@code mapPartitions} over the input as
  * it was read (no shuffle; predictions follow input order within each partition); with them the
  * input is first put in {@link WindowOrder}.
  */

@@ -12,7 +12,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Avro schemas (the bundle's {@code input.avsc} and the derived prediction schema) as Spark types,
  * and Avro values as Spark values. Timestamps stay {@code long} epoch values, as the feature spec
- * reads them (DESIGN.md §3); every column is nullable, nulls are judged by the feature code.
+ * reads them (docs/spec.md, features.yaml); every column is nullable, nulls are judged by the feature code.
  */
 public final class SparkTypes {
   private SparkTypes() {}

@@ -96,16 +96,19 @@ final class SplitPlanner {
   private static List<FileRange> avroRanges(List<Nominal> nominal, List<Object> counts) {
     List<FileRange> out = new ArrayList<>();
     long before = 0;
+    long blocksBefore = 0;
     for (int i = 0; i < nominal.size(); i++) {
       Nominal n = nominal.get(i);
-      long records = (Long) counts.get(i);
-      if (records > 0) {
-        out.add(new FileRange(n.path(), n.fileIndex(), n.start(), n.end(), before, i == nominal.size() - 1));
+      long[] count = (long[]) counts.get(i);
+      if (count == null) {
+        LOG.warn("{}: read in one task, not split: a block cannot be read (the damage is reported by the read)", n.path());
+        return List.of(FileRange.whole(n.path(), n.fileIndex(), 0));
       }
-      before += records;
-    }
-    if (out.isEmpty()) {
-      out.add(FileRange.whole(nominal.get(0).path(), nominal.get(0).fileIndex(), 0));
+      // A range without records is still read: it may be the one that finds the file cut short.
+      out.add(new FileRange(n.path(), n.fileIndex(), n.start(), n.end(), before, i == nominal.size() - 1 ? FileRange.TO_END : 0,
+          blocksBefore));
+      before += count[0];
+      blocksBefore += count[1];
     }
     return out;
   }
@@ -139,7 +142,7 @@ final class SplitPlanner {
     for (int i = 0; i < starts.size(); i++) {
       boolean last = i == starts.size() - 1;
       out.add(new FileRange(first.path(), first.fileIndex(), starts.get(i)[0], last ? FileRange.TO_END : starts.get(i + 1)[0],
-          starts.get(i)[1], last));
+          starts.get(i)[1], last ? FileRange.TO_END : starts.get(i + 1)[1], 0));
     }
     return out;
   }

@@ -13,7 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The order window features need (DESIGN.md §3): all events of a key in one partition, sorted by
+ * The order window features need (docs/spec.md, Window features): all events of a key in one partition, sorted by
  * {@code (time, input order)}. One shuffle by key, then a sort within partitions by
  * {@code (hash of key, key, time in millis, file, position)} so that each key's events are contiguous and
  * {@link PartitionScorer} can stream them through one window state at a time: no self-join, no

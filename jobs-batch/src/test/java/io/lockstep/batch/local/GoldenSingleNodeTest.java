@@ -67,7 +67,7 @@ class GoldenSingleNodeTest {
       }
       assertThat(r.decoded().reason()).as("line %d decodes", line).isNull();
       float[] row = new float[pipeline.width()];
-      String reason = pipeline.extract(FieldAccessor.of(r.decoded().record()), windowValues[i], row, 0);
+      io.lockstep.deadletter.Reason reason = pipeline.extract(FieldAccessor.of(r.decoded().record()), windowValues[i], row, 0);
       assertThat(reason).as("line %d", line).isNull();
       for (int c = 0; c < row.length; c++) {
         assertThat(Float.floatToIntBits(row[c])).as("line %d feature column %d (%s): %s vs %s", line, c,
@@ -100,7 +100,7 @@ class GoldenSingleNodeTest {
     assertThat(Files.readString(SingleNodeRunner.schemaPath(out))).contains("\"model\"");
   }
 
-  /** DESIGN.md §4: a dead letter names its key whenever the key field itself could be read. */
+  /** docs/spec.md, Dead letters: a dead letter names its key whenever the key field itself could be read. */
   @org.junit.jupiter.api.Test
   void deadLetterCarriesTheKeyWhenOnlyAnotherFieldIsUnreadable() throws IOException {
     GoldenFixture fx = GoldenFixture.of("lr");

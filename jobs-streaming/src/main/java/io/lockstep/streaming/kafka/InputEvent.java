@@ -1,5 +1,7 @@
 package io.lockstep.streaming.kafka;
 
+import io.lockstep.deadletter.Reason;
+
 /**
  * One Kafka input record as it travels through the job: its bytes, where it came from, and, for
  * specs with window features, the entity key and event time read at the source (so watermarks are
@@ -20,7 +22,7 @@ public class InputEvent {
   public String entityKey;
   public long eventTime = NO_TIME;
   /** Dead-letter reason found at the source (window specs only), else null. */
-  public String reason;
+  public Reason reason;
   /** Each window's {@code of} value read at the source (window specs only), see {@code WindowInputs}. */
   public double[] windowInputs;
   /** The window aggregates in spec order, set by the window operator (null without window features). */
@@ -37,7 +39,7 @@ public class InputEvent {
     this.kafkaTimestamp = kafkaTimestamp;
   }
 
-  /** {@code topic/partition/offset}, the dead letters' {@code source} (DESIGN.md §4). */
+  /** {@code topic/partition/offset}, the dead letters' {@code source} (docs/spec.md, Dead letters). */
   public String source() {
     return topic + "/" + partition + "/" + offset;
   }

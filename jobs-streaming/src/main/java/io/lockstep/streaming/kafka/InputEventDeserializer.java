@@ -56,7 +56,7 @@ public final class InputEventDeserializer implements KafkaRecordDeserializationS
       Decoded d = decoder.decode(record.value());
       if (!d.isOk()) {
         e.reason = d.reason();
-        // the key still names the dead letter when its own field could be read (DESIGN.md §4)
+        // the key still names the dead letter when its own field could be read (docs/spec.md, Dead letters)
         e.entityKey = d.readable() == null ? null : windows.key(FieldAccessor.of(d.readable()));
       } else {
         FieldAccessor acc = FieldAccessor.of(d.record());

@@ -1,6 +1,7 @@
 package io.lockstep.streaming.kafka;
 
 import io.lockstep.avro.PredictionSchema;
+import io.lockstep.kafka.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the prediction schema next to the predictions, on {@code <output-topic>.schema} (one
  * partition, compacted, key {@code prediction}), when the job is built. Predictions are bare Avro
- * binary (DESIGN.md §6), unreadable without their writer's schema; with this topic a consumer —
+ * binary (docs/spec.md, Kafka), unreadable without their writer's schema; with this topic a consumer —
  * {@code lockstep tail} among them — needs nothing but the topic's name. Failing to publish never
  * stops the job: it logs what a consumer must do instead.
  */
@@ -30,14 +31,10 @@ public final class SchemaTopic {
 
   private SchemaTopic() {}
 
-  public static void publish(String bootstrap, String outputTopic, Schema schema) {
+  public static void publish(String bootstrap, KafkaSettings settings, String outputTopic, Schema schema) {
     String topic = PredictionSchema.topicOf(outputTopic);
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("client.id", "lockstep-schema-publisher");
-    p.put("max.block.ms", "15000");
-    p.put("delivery.timeout.ms", "20000");
-    p.put("request.timeout.ms", "10000");
+    Properties p = settings.over(Map.of("client.id", "lockstep-schema-publisher", "max.block.ms", "15000",
+        "delivery.timeout.ms", "20000", "request.timeout.ms", "10000"), Map.of("bootstrap.servers", bootstrap));
     try (Admin admin = Admin.create(p)) {
       try {
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
@@ -57,7 +54,7 @@ public final class SchemaTopic {
         Thread.currentThread().interrupt();
       }
       LOG.warn("could not publish the prediction schema on {} ({}); consumers must derive it from the bundle "
-          + "(lockstep tail --bundle DIR)", topic, e.toString());
+          + "(lockstep tail --bundle DIR)", topic, settings.redact(e.toString()));
     }
   }
 }

@@ -21,7 +21,7 @@ public final class InputDecoder {
 
   public Decoded decode(byte[] value) {
     if (value == null) {
-      return Decoded.failed(io.lockstep.deadletter.Reason.decode(io.lockstep.deadletter.Reason.RECORD));
+      return Decoded.failed(io.lockstep.deadletter.Reason.undecodableRecord());
     }
     return switch (format) {
       case AVRO -> avro.decodeBinary(value);

@@ -3,6 +3,7 @@ package io.lockstep.streaming.scoring;
 import io.lockstep.avro.AvroCodec;
 import io.lockstep.avro.Decoded;
 import io.lockstep.bundle.Bundle;
+import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
@@ -39,8 +40,6 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     implements OneInputStreamOperator<InputEvent, OutRecord>, ProcessingTimeService.ProcessingTimeCallback {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
-  /** Failures thrown by the {@code --fail-after} test hook in this JVM (tests on a MiniCluster read it). */
-  public static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final BundleBytes bundleBytes;
   private final ScoringSettings settings;
@@ -57,8 +56,6 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private transient StreamRecord<OutRecord> reuse;
   private transient long oldestBufferedAt;
   private transient boolean timerPending;
-  private transient long seen;
-  private transient boolean injectFailure;
 
   /** A record waiting in the batch, with what its prediction or dead letter needs. */
   private record Pending(InputEvent event, GenericData.Record record, String[] extras) {}
@@ -83,7 +80,6 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     codec = new AvroCodec(featureField == null ? builder.schema() : featureField.schema());
     metrics = StreamMetrics.register(getMetricGroup(), true);
     reuse = new StreamRecord<>(null);
-    injectFailure = settings.failAfter() > 0 && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0;
     sink = new ScoringBuffer.Sink<>() {
       @Override
       public void scored(Pending p, BatchScorer b, int row) {
@@ -91,7 +87,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
       }
 
       @Override
-      public void rejected(Pending p, String reason) {
+      public void rejected(Pending p, Reason reason) {
         deadLetter(p.event(), reason, p.record());
       }
     };
@@ -103,10 +99,6 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   public void processElement(StreamRecord<InputEvent> element) throws Exception {
     InputEvent e = element.getValue();
     metrics.in();
-    if (injectFailure && ++seen > settings.failAfter()) {
-      INJECTED_FAILURES.incrementAndGet();
-      throw new IllegalStateException("injected failure after " + settings.failAfter() + " records (--fail-after)");
-    }
     Decoded d = decoder.decode(e.value);
     if (!d.isOk()) {
       deadLetter(e, d.reason(), d.readable());
@@ -175,7 +167,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     metrics.scored(e.kafkaTimestamp, now);
   }
 
-  private void deadLetter(InputEvent e, String reason, GenericData.Record record) {
+  private void deadLetter(InputEvent e, Reason reason, GenericData.Record record) {
     String key = record == null ? null : windows.key(FieldAccessor.of(record));
     output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
     metrics.dead();

@@ -7,8 +7,6 @@ import java.util.List;
 /**
  * What the scoring operator needs from the job's options (the options themselves hold a
  * {@code Path} and stay on the client).
- *
- * @param failAfter test hook: the first attempt of each subtask fails after this many records (0 = never)
  */
 public record ScoringSettings(InputFormat format, List<String> keep, int batchSize, long flushMillis,
-                              boolean withFeatures, int onnxThreads, long failAfter) implements Serializable {}
+                              boolean withFeatures, int onnxThreads) implements Serializable {}

@@ -9,7 +9,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Sends records that the source could not read (undecodable, no key, no event time) to the dead
- * letters before the keyBy: they never enter window state (DESIGN.md §3).
+ * letters before the keyBy: they never enter window state (docs/spec.md, Window features).
  */
 public final class UnreadableRouter extends ProcessFunction<InputEvent, InputEvent> {
   private static final long serialVersionUID = 1L;

@@ -21,7 +21,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Window features per entity key, in event time (DESIGN.md §3). Events wait in keyed state until
+ * Window features per entity key, in event time (docs/spec.md, Window features). Events wait in keyed state until
  * the watermark (bounded out-of-orderness, generated per Kafka partition at the source) passes
  * their time, then enter the common {@link WindowSet} in {@code (time, arrival)} order, so every
  * event sees exactly the events at or before it, as on the single node and Spark. An event whose

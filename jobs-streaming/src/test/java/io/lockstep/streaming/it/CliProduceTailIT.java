@@ -58,7 +58,7 @@ class CliProduceTailIT {
     Path csv = tmp.resolve("predictions.csv");
     Result tail = lockstep("tail", "--bootstrap", kafka.bootstrap(), "--topic", out, "--from-beginning",
         "--max", Integer.toString(expected.size()), "--idle", "20", "--format", "csv", "--output", csv.toString());
-    // no --bundle: DESIGN.md §5's flags suffice, tail reads the schema the job published on <topic>.schema
+    // no --bundle: the flags of docs/spec.md (CLI) suffice, tail reads the schema the job published on <topic>.schema
     assertThat(tail.code).as(tail.err).isZero();
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0)).isEqualTo("customer_id,score,label,model,scored_at");

@@ -58,7 +58,7 @@ final class GoldenInput {
           boolean shapeless = row.malformed() || row.cells().size() != header.size();
           value = shapeless ? row.raw().getBytes(StandardCharsets.UTF_8) : json(schema, header, row.cells());
         } else {
-          Decoded d = row.malformed() ? Decoded.failed("decode:record") : decoder.decode(row.cells());
+          Decoded d = row.malformed() ? Decoded.failed(io.lockstep.deadletter.Reason.undecodableRecord()) : decoder.decode(row.cells());
           value = d.isOk() ? format.encode(d.record(), codec) : null;
         }
         out.add(new Sent(row.line(), key, value));

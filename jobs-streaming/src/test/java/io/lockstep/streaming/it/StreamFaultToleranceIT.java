@@ -9,7 +9,6 @@ import io.lockstep.golden.GoldenFixture;
 import io.lockstep.streaming.Delivery;
 import io.lockstep.streaming.StreamOptions;
 import io.lockstep.streaming.StreamScoreJob;
-import io.lockstep.streaming.scoring.ScoringOperator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A task fails mid-stream (the {@code --fail-after} test hook) after at least one checkpoint has
+ * A task fails mid-stream (a test-only {@link FailingMapper} ahead of scoring) after at least one checkpoint has
  * completed; Flink restores it from that checkpoint and replays. Exactly-once: a read_committed
  * consumer sees every input exactly once. At-least-once: every input at least once.
  */
@@ -47,11 +46,11 @@ class StreamFaultToleranceIT {
     kafka.createTopics(2, in, out, out + ".dlq");
     AvroCodec codec = new AvroCodec(bundle.inputSchema());
 
-    int failuresBefore = ScoringOperator.INJECTED_FAILURES.get();
+    int failuresBefore = FailingMapper.FAILURES.get();
     JobClient job = StreamScoreJob.start(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
         "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", "2",
-        "--delivery", delivery.flag(), "--checkpoint-ms", "300", "--fail-after", Integer.toString(PER_PHASE * 3 / 4),
-        "--transactional-id-prefix", in));
+        "--delivery", delivery.flag(), "--checkpoint-ms", "300", "--transactional-id-prefix", in),
+        FailingMapper.after(PER_PHASE * 3 / 4));
     try {
       kafka.send(in, records(in, bundle.inputSchema(), codec, 0, PER_PHASE));
       // Outputs visible to read_committed (exactly-once) means a checkpoint has completed.
@@ -66,7 +65,7 @@ class StreamFaultToleranceIT {
       for (ConsumerRecord<byte[], byte[]> r : predictions) {
         seen.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
       }
-      assertThat(ScoringOperator.INJECTED_FAILURES.get()).as("a task failed mid-stream and was restored").isGreaterThan(failuresBefore);
+      assertThat(FailingMapper.FAILURES.get()).as("a task failed mid-stream and was restored").isGreaterThan(failuresBefore);
       assertThat(seen).as("every input predicted").hasSize(2 * PER_PHASE);
       if (delivery == Delivery.EXACTLY_ONCE) {
         assertThat(predictions).as("no duplicates under exactly-once").hasSize(2 * PER_PHASE);
