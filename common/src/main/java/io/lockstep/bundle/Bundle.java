@@ -20,6 +20,8 @@ public record Bundle(Path dir, String name, String version, String created, Stri
   public static final String INPUT_AVSC = "input.avsc";
   public static final String MODEL_ONNX = "model.onnx";
   public static final String REFERENCE_JSON = "reference.json";
+  /** Optional reference profile for drift (docs/spec.md, Profiles), listed in bundle.yaml like every file. */
+  public static final String PROFILE_JSON = "profile.json";
 
   /** {@code name@version}, the value of the {@code model} field of every prediction. */
   public String id() {
@@ -36,6 +38,13 @@ public record Bundle(Path dir, String name, String version, String created, Stri
     } catch (IOException e) {
       throw new BundleException(modelPath() + ": cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /** The reference profile when the bundle lists one (its sha256 was verified on load). */
+  public java.util.Optional<io.lockstep.profile.Profile> profile() {
+    return sha256.containsKey(PROFILE_JSON)
+        ? java.util.Optional.of(io.lockstep.profile.Profile.read(dir.resolve(PROFILE_JSON)))
+        : java.util.Optional.empty();
   }
 
   /** The model file's sha256, a stable identity for caching sessions. */

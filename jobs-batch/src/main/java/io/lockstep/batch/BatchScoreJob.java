@@ -1,8 +1,9 @@
 package io.lockstep.batch;
 
 import io.lockstep.batch.spark.SparkScoreJob;
-import io.lockstep.io.InputDamage;
 import io.lockstep.batch.spark.SparkScoreOptions;
+import io.lockstep.deadletter.DeadLetterBudgetExceeded;
+import io.lockstep.io.InputDamage;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 
@@ -21,7 +22,7 @@ public final class BatchScoreJob {
     } catch (CommandLine.ParameterException | IllegalArgumentException e) {
       System.err.println("lockstep spark: " + e.getMessage());
       System.err.println(SparkScoreOptions.usage());
-      System.exit(ExitCode.USAGE.code());
+      System.exit(2);
       return;
     }
     if (options == null) {
@@ -29,7 +30,7 @@ public final class BatchScoreJob {
       return;
     }
     SparkSession spark = SparkSession.builder().appName("lockstep score " + options.input()).getOrCreate();
-    ExitCode exit = ExitCode.FINISHED;
+    int exit = 0;
     try {
       SparkScoreJob.Result result = SparkScoreJob.run(spark, options);
       System.out.println(result.line());
@@ -40,16 +41,27 @@ public final class BatchScoreJob {
       for (InputDamage d : result.damage()) {
         System.err.println("lockstep: damaged input: " + d.line());
       }
-      exit = result.damage().isEmpty() ? ExitCode.FINISHED : ExitCode.INPUT_DAMAGED;
+      exit = result.damage().isEmpty() ? 0 : ExitCode.INPUT_DAMAGED.code();
     } catch (RuntimeException e) {
-      System.err.println("lockstep spark: " + oneLine(e));
-      exit = ExitCode.FAILED;
+      boolean budget = budgetExceeded(e);
+      System.err.println("lockstep spark: " + (budget ? "stopped: " : "") + oneLine(e));
+      exit = budget ? ExitCode.DEAD_LETTER_BUDGET.code() : 1;
     } finally {
       spark.stop();
     }
-    if (exit != ExitCode.FINISHED) {
-      System.exit(exit.code());
+    if (exit != 0) {
+      System.exit(exit);
     }
+  }
+
+  /** Whether a task stopped the job by its dead-letter budget (Spark wraps the task's exception). */
+  static boolean budgetExceeded(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DeadLetterBudgetExceeded) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String oneLine(Throwable e) {

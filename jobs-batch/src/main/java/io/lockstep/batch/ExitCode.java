@@ -13,7 +13,12 @@ public enum ExitCode {
   /** A flag is missing or malformed. */
   USAGE(2),
   /** The run finished and its outputs are complete for what could be read, but an input was damaged. */
-  INPUT_DAMAGED(3);
+  INPUT_DAMAGED(3),
+  /**
+   * The run stopped because more records were dead-lettered than {@code --max-dead-fraction} allows
+   * (docs/spec.md, Dead letters); outputs are left as they were.
+   */
+  DEAD_LETTER_BUDGET(4);
 
   private final int code;
 

@@ -72,8 +72,11 @@ public final class CsvSource implements RecordSource {
       return new RawRecord(Decoded.failed(Reason.undecodableRecord()), source, null,
           EscapingUtf8Reader.originalBytes(row.raw()));
     }
-    Decoded d = row.malformed() ? Decoded.failed(Reason.undecodableRecord()) : decoder.decode(row.cells());
-    return new RawRecord(d, source, row.raw(), null);
+    if (row.malformed()) {
+      return new RawRecord(Decoded.failed(Reason.undecodableRecord()), source, row.raw(), null);
+    }
+    Decoded d = decoder.decode(row.cells());
+    return new RawRecord(d, source, row.raw(), null, d.isOk() || d.partial() == null ? null : decoder.fieldTexts(row.cells()));
   }
 
   @Override

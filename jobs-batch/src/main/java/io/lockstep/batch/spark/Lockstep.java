@@ -61,7 +61,7 @@ public final class Lockstep {
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), keep),
         SparkInput.DATAFRAME);
     ScoringPlan plan = new ScoringPlan(jsc.broadcast(files), layout, keep, batchSize, false, null, null,
-        jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration())));
+        jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration())), null);
     return new Scored(SparkScoring.score(SparkInput.fromDataFrame(input, layout), plan, model, 0));
   }
 

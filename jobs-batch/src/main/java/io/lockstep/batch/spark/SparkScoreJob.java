@@ -63,7 +63,7 @@ public final class SparkScoreJob {
       ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
       SparkInput.ReadReport report = SparkInput.ReadReport.register(spark.sparkContext());
       ScoringPlan plan = new ScoringPlan(bundle, layout, options.keep(), options.batchSize(), options.emitFeatures(), deadLetters,
-          counters, hadoop);
+          counters, hadoop, options.deadLetters());
       Dataset<Row> decoded = SparkInput.read(spark, options.input(), ranges, options.inputFormat(), layout, report);
       Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
       deadLetters.prepare(conf);
@@ -79,6 +79,8 @@ public final class SparkScoreJob {
         continue;
       }
       ScoreCounters.RunCounts counts = counters.value();
+      // Each task judged its own partition; the totals are judged once more, for inputs split into small partitions.
+      options.deadLetters().newBudget().checkFinal(counts.read(), counts.dead());
       if (!counts.balanced()) {
         LOG.warn("counts do not add up ({}): a task was probably retried and counted twice; the output files are complete, "
             + "count them to be sure", counts.line());

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.deadletter.DeadLetterPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockstep.batch.io.FileFormat;
@@ -105,7 +106,7 @@ class SparkDamagedInputTest {
     spark.conf().set("spark.sql.files.maxPartitionBytes", split);
     SparkScoreJob.Result l2 = SparkScoreJob.run(spark, new SparkScoreOptions(LR.bundle().toString(), in.toString(),
         tmp.resolve("spark-" + split + ".jsonl").toString(), List.of(), 64, FileFormat.of(in.toString()), FileFormat.JSONL, 0, false,
-        false));
+        DeadLetterPolicy.DEFAULTS, false));
     if (split < Files.size(in) / 3) {
       assertThat(l2.readTasks()).as("read in several tasks").isGreaterThan(2);
     }

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.deadletter.DeadLetterPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -266,7 +267,7 @@ class SplitReadingTest {
     RunSummary l1 = new SingleNodeRunner(ScoreOptions.of(LR.bundle(), in, single, List.of(), 64, 1), null).run();
     Path out = tmp.resolve(in.getFileName() + "-spark.jsonl");
     SparkScoreJob.Result l2 = SparkScoreJob.run(spark, new SparkScoreOptions(LR.bundle().toString(), in.toString(), out.toString(),
-        List.of(), 64, FileFormat.of(in.toString()), FileFormat.JSONL, 0, false, multiline));
+        List.of(), 64, FileFormat.of(in.toString()), FileFormat.JSONL, 0, false, DeadLetterPolicy.DEFAULTS, multiline));
     Map<Integer, String> sparkDead = new TreeMap<>();
     for (JsonNode n : LocalSpark.readJsonDir(Path.of(l2.deadLetters()))) {
       assertThat(sparkDead.put(LocalSpark.line(n.get("source").asText()), n.get("reason").asText())).as("one dead letter per line").isNull();
