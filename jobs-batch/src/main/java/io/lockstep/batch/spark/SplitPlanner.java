@@ -61,7 +61,9 @@ final class SplitPlanner {
         nominal.add(new Nominal(files.get(f), f, s, Math.min(lengths[f], s + maxSplit)));
       }
     }
+    long scanStart = System.nanoTime();
     List<Object> scans = scan(spark, nominal, format);
+    double scanSeconds = (System.nanoTime() - scanStart) / 1e9;
     int next = 0;
     for (int f = 0; f < files.size(); f++) {
       int from = next;
@@ -76,7 +78,8 @@ final class SplitPlanner {
         out.addAll(textRanges(nominal.subList(from, next), scans.subList(from, next), format));
       }
     }
-    LOG.info("{} file(s) read in {} task(s) (ranges of at most {} bytes)", files.size(), out.size(), maxSplit);
+    LOG.info("{} file(s) read in {} task(s) (ranges of at most {} bytes; counting pass over {} range(s): {} s)", files.size(),
+        out.size(), maxSplit, nominal.size(), String.format("%.2f", scanSeconds));
     return out;
   }
 
