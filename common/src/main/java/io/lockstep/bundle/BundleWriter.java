@@ -25,7 +25,7 @@ public final class BundleWriter {
   /** As above, with a reference profile ({@code lockstep profile}) stored as {@code profile.json}; may be null. */
   public static Path write(Path spec, Path schema, Path model, Path reference, Path profile, String name, String version,
                            String description, Path out) throws IOException {
-    SpecParser.parse(spec, BundleLoader.readSchema(schema));
+    SpecParser.parse(spec, spec.toString(), BundleLoader.readSchema(schema));
     Files.createDirectories(out);
     List<String> files = new ArrayList<>(List.of(Bundle.FEATURES_YAML, Bundle.INPUT_AVSC, Bundle.MODEL_ONNX));
     copy(spec, out.resolve(Bundle.FEATURES_YAML));

@@ -106,7 +106,7 @@ class SparkDamagedInputTest {
     spark.conf().set("spark.sql.files.maxPartitionBytes", split);
     SparkScoreJob.Result l2 = SparkScoreJob.run(spark, new SparkScoreOptions(LR.bundle().toString(), in.toString(),
         tmp.resolve("spark-" + split + ".jsonl").toString(), List.of(), 64, FileFormat.of(in.toString()), FileFormat.JSONL, 0, false,
-        DeadLetterPolicy.DEFAULTS, false));
+        DeadLetterPolicy.DEFAULTS, null, false));
     if (split < Files.size(in) / 3) {
       assertThat(l2.readTasks()).as("read in several tasks").isGreaterThan(2);
     }

@@ -102,7 +102,7 @@ class SparkGoldenParityTest {
     RunSummary l1 = new SingleNodeRunner(ScoreOptions.of(fx.bundle(), input, single, List.of(), 64, 1), null).run();
     Path out = tmp.resolve(name + "-" + format + "-" + mode + "-spark.jsonl");
     SparkScoreOptions options = new SparkScoreOptions(fx.bundle().toString(), input.toString(), out.toString(), List.of(), 64,
-        format, FileFormat.JSONL, 0, true, DeadLetterPolicy.DEFAULTS, mode == Reading.WHOLE);
+        format, FileFormat.JSONL, 0, true, DeadLetterPolicy.DEFAULTS, null, mode == Reading.WHOLE);
     spark.conf().set("spark.sql.files.maxPartitionBytes", mode.maxPartitionBytes);
     SparkScoreJob.Result l2 = SparkScoreJob.run(spark, options);
     if (mode == Reading.WHOLE && format != FileFormat.PARQUET) {

@@ -267,7 +267,7 @@ class SplitReadingTest {
     RunSummary l1 = new SingleNodeRunner(ScoreOptions.of(LR.bundle(), in, single, List.of(), 64, 1), null).run();
     Path out = tmp.resolve(in.getFileName() + "-spark.jsonl");
     SparkScoreJob.Result l2 = SparkScoreJob.run(spark, new SparkScoreOptions(LR.bundle().toString(), in.toString(), out.toString(),
-        List.of(), 64, FileFormat.of(in.toString()), FileFormat.JSONL, 0, false, DeadLetterPolicy.DEFAULTS, multiline));
+        List.of(), 64, FileFormat.of(in.toString()), FileFormat.JSONL, 0, false, DeadLetterPolicy.DEFAULTS, null, multiline));
     Map<Integer, String> sparkDead = new TreeMap<>();
     for (JsonNode n : LocalSpark.readJsonDir(Path.of(l2.deadLetters()))) {
       assertThat(sparkDead.put(LocalSpark.line(n.get("source").asText()), n.get("reason").asText())).as("one dead letter per line").isNull();
