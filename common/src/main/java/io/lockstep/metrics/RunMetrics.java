@@ -20,8 +20,6 @@ import java.util.TreeMap;
  */
 public final class RunMetrics {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  /** Upper bounds of the batch-size buckets (powers of two; the last is open). */
-  static final int[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
 
   private final String level;
   private final String model;
@@ -29,13 +27,8 @@ public final class RunMetrics {
   private long scored;
   private long dead;
   private final Map<String, Long> deadByKind = new TreeMap<>();
-  private long batches;
-  private long batchRows;
-  private int maxBatch;
-  private final long[] batchBuckets = new long[BATCH_BUCKETS.length + 1];
+  private final BatchStats batchStats = new BatchStats();
   private final ReservoirSample latencies = new ReservoirSample(4096, 7);
-  private double latencyMaxMs;
-  private double latencySumMs;
 
   public RunMetrics(String level, String model) {
     this.level = level;
@@ -58,18 +51,13 @@ public final class RunMetrics {
 
   /** One ONNX Runtime call over {@code rows} rows that took {@code nanos}. */
   public void batch(int rows, long nanos) {
-    batches++;
-    batchRows += rows;
-    maxBatch = Math.max(maxBatch, rows);
-    int b = 0;
-    while (b < BATCH_BUCKETS.length && rows > BATCH_BUCKETS[b]) {
-      b++;
-    }
-    batchBuckets[b]++;
-    double ms = nanos / 1e6;
-    latencies.add(ms);
-    latencySumMs += ms;
-    latencyMaxMs = Math.max(latencyMaxMs, ms);
+    batchStats.add(rows, nanos);
+    latencies.add(nanos / 1e6);
+  }
+
+  /** Adds ONNX Runtime calls counted elsewhere (Spark tasks): no latency percentiles then. */
+  public void batches(BatchStats stats) {
+    batchStats.merge(stats);
   }
 
   /** Sets the record counts directly (engines that count elsewhere, e.g. Spark accumulators). */
@@ -98,7 +86,7 @@ public final class RunMetrics {
   }
 
   public long batches() {
-    return batches;
+    return batchStats.batches();
   }
 
   /**
@@ -114,23 +102,12 @@ public final class RunMetrics {
     n.put("dead", dead);
     ObjectNode kinds = n.putObject("dead_by_reason_kind");
     deadByKind.forEach(kinds::put);
-    ObjectNode b = n.putObject("batch_size");
-    b.put("batches", batches);
-    b.put("mean", batches == 0 ? 0 : (double) batchRows / batches);
-    b.put("max", maxBatch);
-    ObjectNode buckets = b.putObject("histogram");
-    for (int i = 0; i < batchBuckets.length; i++) {
-      if (batchBuckets[i] > 0) {
-        buckets.put(i < BATCH_BUCKETS.length ? "le_" + BATCH_BUCKETS[i] : "gt_" + BATCH_BUCKETS[BATCH_BUCKETS.length - 1],
-            batchBuckets[i]);
-      }
+    batchStats.toJson(n);
+    if (latencies.size() > 0) {
+      ObjectNode l = (ObjectNode) n.get("scoring_latency_ms");
+      l.put("p50", latencies.quantile(0.5));
+      l.put("p99", latencies.quantile(0.99));
     }
-    ObjectNode l = n.putObject("scoring_latency_ms");
-    l.put("count", batches);
-    l.put("mean", batches == 0 ? 0 : latencySumMs / batches);
-    l.put("p50", batches == 0 ? 0 : latencies.quantile(0.5));
-    l.put("p99", batches == 0 ? 0 : latencies.quantile(0.99));
-    l.put("max", latencyMaxMs);
     n.put("seconds", seconds);
     n.put("records_per_second", seconds <= 0 ? 0 : recordsIn / seconds);
     if (drift != null) {

@@ -19,10 +19,11 @@ import picocli.CommandLine.Option;
  * @param shufflePartitions partitions of the window-feature shuffle (0: Spark's default)
  * @param emitFeatures also write each prediction's {@code _source} and {@code _features} (training sets, audits)
  * @param deadLetters the cap on dead letters' originals and the dead-letter budget (docs/spec.md, Dead letters)
+ * @param metricsJson a local file for the run's counters at the end (docs/spec.md, Metrics), or null
  */
 public record SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize,
                                 FileFormat inputFormat, FileFormat outputFormat, int shufflePartitions,
-                                boolean emitFeatures, DeadLetterPolicy deadLetters) {
+                                boolean emitFeatures, DeadLetterPolicy deadLetters, String metricsJson) {
 
   public SparkScoreOptions {
     keep = List.copyOf(keep);
@@ -39,6 +40,12 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     if (strip(input).equals(strip(output))) {
       throw new IllegalArgumentException("--output must differ from --input (" + input + ")");
     }
+  }
+
+  /** No metrics file. */
+  public SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize, FileFormat inputFormat,
+                           FileFormat outputFormat, int shufflePartitions, boolean emitFeatures, DeadLetterPolicy deadLetters) {
+    this(bundle, input, output, keep, batchSize, inputFormat, outputFormat, shufflePartitions, emitFeatures, deadLetters, null);
   }
 
   /** The default dead-letter policy (64 KiB originals, no budget). */
@@ -114,11 +121,14 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     @Mixin
     DeadLetterFlags deadLetters = new DeadLetterFlags();
 
+    @Option(names = "--metrics-json", description = "Write the run's counters to this local file at the end (docs/spec.md, Metrics).")
+    String metricsJson;
+
     SparkScoreOptions toOptions() {
       return new SparkScoreOptions(bundle, input, output, keep, batchSize,
           inputFormat == null ? FileFormat.of(input) : FileFormat.named(inputFormat),
           outputFormat == null ? FileFormat.of(output) : FileFormat.named(outputFormat), shufflePartitions, emitFeatures,
-          deadLetters.policy());
+          deadLetters.policy(), metricsJson);
     }
   }
 }

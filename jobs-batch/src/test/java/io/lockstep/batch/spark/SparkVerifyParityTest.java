@@ -49,10 +49,24 @@ class SparkVerifyParityTest {
   void singleNodeAndSparkOutputsVerifyIdentical(String name) throws Exception {
     GoldenFixture fx = GoldenFixture.of(name);
     Path single = tmp.resolve(name + "-single.jsonl");
-    new SingleNodeRunner(ScoreOptions.of(fx.bundle(), fx.inputCsv(), single, List.of(), 64, 1), null).emitSource(true).run();
+    SingleNodeRunner l1 = new SingleNodeRunner(ScoreOptions.of(fx.bundle(), fx.inputCsv(), single, List.of(), 64, 1), null).emitSource(true);
+    l1.run();
     Path sparkOut = tmp.resolve(name + "-spark");
+    Path sparkMetrics = tmp.resolve(name + "-spark-metrics.json");
     SparkScoreJob.run(spark, new SparkScoreOptions(fx.bundle().toString(), fx.inputCsv().toString(), sparkOut.toString(), List.of(),
-        32, FileFormat.CSV, FileFormat.JSONL, 0, true));
+        32, FileFormat.CSV, FileFormat.JSONL, 0, true, null, sparkMetrics.toString()));
+
+    // --metrics-json: the same counters at both levels
+    JsonNode m1 = l1.metrics().toJson(1.0, null);
+    JsonNode m2 = LocalSpark.JSON.readTree(sparkMetrics.toFile());
+    assertThat(m2.path("level").asText()).isEqualTo("spark");
+    for (String field : List.of("model", "records_in", "scored", "dead", "dead_by_reason_kind")) {
+      assertThat(m2.get(field).toString()).as(field).isEqualTo(m1.get(field).toString());
+    }
+    assertThat(m2.path("records_in").asLong()).isEqualTo(fx.expected().size() + fx.expectedDeadLetters().size());
+    assertThat(m2.path("batch_size").path("max").asLong()).isBetween(1L, 32L);
+    assertThat(m2.path("batch_size").path("mean").asDouble() * m2.path("batch_size").path("batches").asLong())
+        .as("every scored row went through one ONNX call").isCloseTo(fx.expected().size(), org.assertj.core.data.Offset.offset(1e-6));
 
     Path json = tmp.resolve(name + "-report.json");
     assertThat(LockstepCli.execute("verify", "--left", single.toString(), "--right", sparkOut.toString(), "--json", json.toString()))
