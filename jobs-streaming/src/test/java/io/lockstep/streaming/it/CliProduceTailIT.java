@@ -36,27 +36,33 @@ class CliProduceTailIT {
 
   @Test
   void produceScoreAndTailRoundTripTheGoldenRows() throws Exception {
+    check(KafkaBroker.shared(), tmp);
+  }
+
+  /** The whole round trip against {@code kafka} (plaintext here, SASL_SSL in {@link SecuredKafkaIT}). */
+  static void check(KafkaBroker kafka, Path tmp) throws Exception {
     Path repo = KafkaBroker.repo();
     assumeTrue(Files.isRegularFile(repo.resolve("jobs-batch/target/lockstep-jobs-batch.jar")),
         "jobs-batch/target/lockstep-jobs-batch.jar not built (run the reactor: mvn verify)");
-    KafkaBroker kafka = KafkaBroker.shared();
     GoldenFixture fx = GoldenFixture.of("lr");
     String in = StreamHarness.topic("cli-in");
     String out = in + "-predictions";
     kafka.createTopics(1, in, out, out + ".dlq");
 
-    Result produce = lockstep("produce", "--bootstrap", kafka.bootstrap(), "--topic", in, "--bundle", fx.bundle().toString(),
+    Result produce = lockstep(tmp, kafka.clientArgs(), "produce", "--bootstrap", kafka.bootstrap(), "--topic", in, "--bundle", fx.bundle().toString(),
         "--input", fx.inputCsv().toString(), "--input-format", "avro");
     assertThat(produce.code).as(produce.err).isZero();
     assertThat(produce.out).contains("lockstep produce: sent ");
     assertThat(produce.err).contains("decode:monthly_charges").contains("not sent");
 
-    StreamScoreJob.environment(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
-        "--input-topic", in, "--output-topic", out, "--bounded", "--starting-offsets", "earliest")).execute("cli");
+    List<String> args = new ArrayList<>(List.of("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
+        "--input-topic", in, "--output-topic", out, "--bounded", "--starting-offsets", "earliest"));
+    args.addAll(kafka.clientArgs());
+    StreamScoreJob.environment(StreamOptions.parse(args.toArray(String[]::new))).execute("cli");
 
     Map<Integer, GoldenFixture.Expected> expected = fx.expected();
     Path csv = tmp.resolve("predictions.csv");
-    Result tail = lockstep("tail", "--bootstrap", kafka.bootstrap(), "--topic", out, "--from-beginning",
+    Result tail = lockstep(tmp, kafka.clientArgs(), "tail", "--bootstrap", kafka.bootstrap(), "--topic", out, "--from-beginning",
         "--max", Integer.toString(expected.size()), "--idle", "20", "--format", "csv", "--output", csv.toString());
     // no --bundle: the flags of docs/spec.md (CLI) suffice, tail reads the schema the job published on <topic>.schema
     assertThat(tail.code).as(tail.err).isZero();
@@ -73,7 +79,7 @@ class CliProduceTailIT {
     }
 
     Path dead = tmp.resolve("dead.jsonl");
-    Result tailDead = lockstep("tail", "--bootstrap", kafka.bootstrap(), "--topic", out + ".dlq", "--from-beginning",
+    Result tailDead = lockstep(tmp, kafka.clientArgs(), "tail", "--bootstrap", kafka.bootstrap(), "--topic", out + ".dlq", "--from-beginning",
         "--idle", "3", "--output", dead.toString());
     assertThat(tailDead.code).as(tailDead.err).isZero();
     List<String> reasons = new ArrayList<>();
@@ -86,11 +92,13 @@ class CliProduceTailIT {
     assertThat(reasons).containsExactlyInAnyOrderElementsOf(expectedReasons);
   }
 
-  private record Result(int code, String out, String err) {}
+  record Result(int code, String out, String err) {}
 
-  private Result lockstep(String... args) throws IOException, InterruptedException {
+  /** Runs {@code bin/lockstep ARGS CLIENT_ARGS} (the broker's {@code --kafka-config} when secured). */
+  static Result lockstep(Path tmp, List<String> clientArgs, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(KafkaBroker.repo().resolve("bin/lockstep").toString()));
     cmd.addAll(List.of(args));
+    cmd.addAll(clientArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("LOCKSTEP_JAVA_OPTS", "-Xmx512m");
     Path outFile = Files.createTempFile(tmp, "out", ".txt");
