@@ -117,7 +117,7 @@ class FlinkSessionClusterIT {
     for (int version = 1; version <= 3; version++) {
       for (String key : keys((version - 1) * PER_VERSION, version * PER_VERSION)) {
         assertThat(modelsByKey.get(key)).as("key %s, sent for version %d", key, version)
-            .containsExactly(v1.spec().name() + "@" + version);
+            .containsExactly(v1.id().replaceFirst("@.*$", "@" + version));
       }
     }
   }
