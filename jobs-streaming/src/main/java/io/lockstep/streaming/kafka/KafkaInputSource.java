@@ -19,11 +19,17 @@ import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Flink's {@link KafkaSource}, with this job's boundedness applied to every split a reader gets,
- * restored ones included. The Kafka source resolves {@code --bounded}'s stopping offsets only for
- * splits its enumerator creates; a split restored from a savepoint keeps the stopping offset stored
- * with it, so a job restored with {@code --bounded} from an unbounded job's savepoint ran forever,
- * and one restored without it from a bounded job's savepoint stopped reading. Here:
+ * Flink's {@link KafkaSource}, with this job's boundedness applied to restored splits too (issue 11
+ * item 2: {@code --bounded} was ignored after a restore). The Kafka source gets two things wrong
+ * there, and a job restored with {@code --bounded} from an unbounded job's savepoint ran forever:
+ * <ol>
+ *   <li>it resolves stopping offsets only for splits its enumerator creates; a restored split keeps
+ *       the one stored with it (none, from an unbounded job);</li>
+ *   <li>its enumerator tells readers "no more splits" only after a discovery that found new
+ *       partitions; a restored enumerator that finds none never does, and a bounded reader waits for
+ *       that signal before it finishes.</li>
+ * </ol>
+ * Here every split a reader gets follows the job's boundedness:
  * <ul>
  *   <li>bounded: a split without a stopping offset stops at the partition's end offset when the
  *       reader gets the split, i.e. when the job starts ({@link KafkaPartitionSplit#LATEST_OFFSET});
@@ -60,7 +66,11 @@ public final class KafkaInputSource<T> implements Source<T, KafkaPartitionSplit,
   @Override
   public SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> restoreEnumerator(
       SplitEnumeratorContext<KafkaPartitionSplit> context, KafkaSourceEnumState state) throws Exception {
-    return kafka.restoreEnumerator(context, state);
+    if (getBoundedness() != Boundedness.BOUNDED) {
+      return kafka.restoreEnumerator(context, state);
+    }
+    DiscoveryWatchingContext watching = new DiscoveryWatchingContext(context);
+    return new NoMoreSplitsAfterDiscovery(kafka.restoreEnumerator(watching, state), watching);
   }
 
   @Override
@@ -93,6 +103,151 @@ public final class KafkaInputSource<T> implements Source<T, KafkaPartitionSplit,
       return new KafkaPartitionSplit(split.getTopicPartition(), split.getStartingOffset(), KafkaPartitionSplit.NO_STOPPING_OFFSET);
     }
     return split;
+  }
+
+  /**
+   * Watches the restored enumerator's first partition discovery (its first {@code callAsync}). When
+   * the discovery's handler returns without starting the next step (no new partition: Kafka's
+   * enumerator returns early and signals nothing), no split will ever come: every registered reader
+   * is told so. When it found new partitions, Kafka's enumerator signals by itself.
+   * Coordinator thread only, like the enumerator.
+   */
+  private static final class DiscoveryWatchingContext implements SplitEnumeratorContext<KafkaPartitionSplit> {
+    private final SplitEnumeratorContext<KafkaPartitionSplit> context;
+    private int asyncCalls;
+    private boolean discoveredNothingNew;
+
+    DiscoveryWatchingContext(SplitEnumeratorContext<KafkaPartitionSplit> context) {
+      this.context = context;
+    }
+
+    boolean discoveredNothingNew() {
+      return discoveredNothingNew;
+    }
+
+    @Override
+    public <V> void callAsync(java.util.concurrent.Callable<V> callable, java.util.function.BiConsumer<V, Throwable> handler) {
+      boolean discovery = asyncCalls++ == 0;
+      context.callAsync(callable, (result, error) -> {
+        int before = asyncCalls;
+        handler.accept(result, error);
+        if (discovery && error == null && asyncCalls == before) {
+          discoveredNothingNew = true;
+          context.registeredReaders().keySet().forEach(context::signalNoMoreSplits);
+        }
+      });
+    }
+
+    @Override
+    public <V> void callAsync(java.util.concurrent.Callable<V> callable, java.util.function.BiConsumer<V, Throwable> handler,
+                              long initialDelay, long period) {
+      asyncCalls++;
+      context.callAsync(callable, handler, initialDelay, period);
+    }
+
+    @Override
+    public org.apache.flink.metrics.groups.SplitEnumeratorMetricGroup metricGroup() {
+      return context.metricGroup();
+    }
+
+    @Override
+    public void sendEventToSourceReader(int subtaskId, SourceEvent event) {
+      context.sendEventToSourceReader(subtaskId, event);
+    }
+
+    @Override
+    public void sendEventToSourceReader(int subtaskId, int attemptNumber, SourceEvent event) {
+      context.sendEventToSourceReader(subtaskId, attemptNumber, event);
+    }
+
+    @Override
+    public int currentParallelism() {
+      return context.currentParallelism();
+    }
+
+    @Override
+    public java.util.Map<Integer, org.apache.flink.api.connector.source.ReaderInfo> registeredReaders() {
+      return context.registeredReaders();
+    }
+
+    @Override
+    public java.util.Map<Integer, java.util.Map<Integer, org.apache.flink.api.connector.source.ReaderInfo>> registeredReadersOfAttempts() {
+      return context.registeredReadersOfAttempts();
+    }
+
+    @Override
+    public void assignSplits(org.apache.flink.api.connector.source.SplitsAssignment<KafkaPartitionSplit> assignment) {
+      context.assignSplits(assignment);
+    }
+
+    @Override
+    public void signalNoMoreSplits(int subtask) {
+      context.signalNoMoreSplits(subtask);
+    }
+
+    @Override
+    public void runInCoordinatorThread(Runnable runnable) {
+      context.runInCoordinatorThread(runnable);
+    }
+
+    @Override
+    public void setIsProcessingBacklog(boolean isProcessingBacklog) {
+      context.setIsProcessingBacklog(isProcessingBacklog);
+    }
+  }
+
+  /** The restored Kafka enumerator; a reader that registers after an empty discovery is told "no more splits". */
+  private static final class NoMoreSplitsAfterDiscovery implements SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> {
+    private final SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> enumerator;
+    private final DiscoveryWatchingContext context;
+
+    NoMoreSplitsAfterDiscovery(SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> enumerator, DiscoveryWatchingContext context) {
+      this.enumerator = enumerator;
+      this.context = context;
+    }
+
+    @Override
+    public void addReader(int subtaskId) {
+      enumerator.addReader(subtaskId);
+      if (context.discoveredNothingNew()) {
+        context.signalNoMoreSplits(subtaskId);
+      }
+    }
+
+    @Override
+    public void start() {
+      enumerator.start();
+    }
+
+    @Override
+    public void handleSplitRequest(int subtaskId, String requesterHostname) {
+      enumerator.handleSplitRequest(subtaskId, requesterHostname);
+    }
+
+    @Override
+    public void addSplitsBack(List<KafkaPartitionSplit> splits, int subtaskId) {
+      enumerator.addSplitsBack(splits, subtaskId);
+    }
+
+    @Override
+    public KafkaSourceEnumState snapshotState(long checkpointId) throws Exception {
+      return enumerator.snapshotState(checkpointId);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      enumerator.close();
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+      enumerator.notifyCheckpointComplete(checkpointId);
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent event) {
+      enumerator.handleSourceEvent(subtaskId, event);
+    }
   }
 
   /** The Kafka source's reader; only {@link #addSplits} differs. */
