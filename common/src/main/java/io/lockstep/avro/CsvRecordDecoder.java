@@ -12,7 +12,8 @@ import org.apache.avro.generic.GenericData;
  * Decodes parsed CSV rows against the input schema (docs/spec.md, Reading inputs): columns are matched to fields by
  * header name in any order; an empty unquoted cell is null (a quoted {@code ""} is an empty string);
  * extra columns are ignored unless requested as extras. A row with another number of cells than the
- * header is {@code decode:record}.
+ * header is {@code decode:record}. A header naming a column twice is refused (unnamed columns, which no field can read, may repeat): which of the two a
+ * field would read is a guess (docs/spec.md, Reading inputs).
  */
 public final class CsvRecordDecoder {
   private final Schema schema;
@@ -25,14 +26,19 @@ public final class CsvRecordDecoder {
   /**
    * @param header the header row's cells
    * @param extras names of passthrough columns that are not schema fields
-   * @throws IllegalArgumentException naming the missing column, when a non-null field is absent
+   * @throws IllegalArgumentException naming the missing column, when a non-null field is absent, or
+   *     the repeated column, when the header names one twice
    */
   public CsvRecordDecoder(Schema schema, List<String> header, List<String> extras, String file) {
     this.schema = schema;
     this.headerSize = header.size();
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < header.size(); i++) {
-      index.putIfAbsent(header.get(i), i);
+      Integer first = index.putIfAbsent(header.get(i), i);
+      if (first != null && !header.get(i).isEmpty()) {
+        throw new IllegalArgumentException(file + ": the header names column '" + header.get(i) + "' twice (columns "
+            + (first + 1) + " and " + (i + 1) + "); rename one so each value has one meaning");
+      }
     }
     List<Schema.Field> fields = schema.getFields();
     columnOfField = new int[fields.size()];
@@ -61,6 +67,24 @@ public final class CsvRecordDecoder {
       }
       extraColumns[i] = col;
     }
+  }
+
+  /**
+   * Each schema field's cell text in a row (null for an empty unquoted cell), for fields the header
+   * names: what {@code lockstep produce} sends as JSON for a row that does not decode, so the
+   * streaming job finds the same field-level reason (docs/spec.md, CLI).
+   */
+  public Map<String, String> fieldTexts(List<String> cells) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (cells.size() != headerSize) {
+      return out;
+    }
+    for (Schema.Field f : schema.getFields()) {
+      if (columnOfField[f.pos()] >= 0) {
+        out.put(f.name(), cells.get(columnOfField[f.pos()]));
+      }
+    }
+    return out;
   }
 
   /** Decodes one row; {@code cells} holds null for an empty unquoted cell. */

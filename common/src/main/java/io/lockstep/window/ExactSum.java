@@ -105,28 +105,36 @@ final class ExactSum {
     negInf = 0;
   }
 
+  /** Compact form: varint count, the partials' 8 bytes each (exact), varint infinity counts. */
   void write(DataOutput out) throws IOException {
-    out.writeShort(size);
+    VarInts.writeLong(out, size);
     for (int i = 0; i < size; i++) {
       out.writeDouble(partials[i]);
     }
-    out.writeInt(posInf);
-    out.writeInt(negInf);
+    VarInts.writeLong(out, posInf);
+    VarInts.writeLong(out, negInf);
   }
 
   void read(DataInput in) throws IOException {
-    size = in.readUnsignedShort();
+    readPartials(in, VarInts.readCount(in));
+    posInf = VarInts.readCount(in);
+    negInf = VarInts.readCount(in);
+  }
+
+  /** The first format: a short count, the partials, int infinity counts. */
+  void readFixedWidth(DataInput in) throws IOException {
+    readPartials(in, in.readUnsignedShort());
+    posInf = in.readInt();
+    negInf = in.readInt();
+  }
+
+  private void readPartials(DataInput in, int n) throws IOException {
+    size = n;
     if (partials.length < size) {
       partials = new double[size];
     }
     for (int i = 0; i < size; i++) {
       partials[i] = in.readDouble();
     }
-    posInf = in.readInt();
-    negInf = in.readInt();
-  }
-
-  int serializedBytes() {
-    return 2 + 8 * size + 8;
   }
 }

@@ -12,6 +12,9 @@ import java.io.UncheckedIOException;
  * thread-safe: one key is processed by one thread at a time on every level.
  */
 public final class KeyWindowState {
+  /** First byte of the compact format (see {@link #readFrom}). */
+  static final byte COMPACT = 0x02;
+
   final SlidingAggregate[] aggregates;
   long lastTime = Long.MIN_VALUE;
 
@@ -24,14 +27,20 @@ public final class KeyWindowState {
     return lastTime;
   }
 
-  /** Compact binary form, for Flink keyed state, checkpoints and savepoints. */
+  /**
+   * Compact binary form, for Flink keyed state, checkpoints and savepoints: a format byte
+   * ({@link #COMPACT}), the newest event time as a varint, then each aggregator with its times as
+   * varint distances (2–4 bytes instead of 8) and its values and exact-sum partials as 8-byte
+   * doubles, so sums stay bit-exact across a restore.
+   */
   public byte[] toBytes() {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(serializedBytes());
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
       DataOutputStream out = new DataOutputStream(bytes);
-      out.writeLong(lastTime);
+      out.writeByte(COMPACT);
+      VarInts.writeLong(out, lastTime);
       for (SlidingAggregate a : aggregates) {
-        a.write(out);
+        a.write(out, lastTime);
       }
       out.flush();
       return bytes.toByteArray();
@@ -40,12 +49,24 @@ public final class KeyWindowState {
     }
   }
 
+  /**
+   * Reads {@link #toBytes()}, or the first, fixed-width format that savepoints taken before the
+   * compact one hold: it began with the newest time as an 8-byte big-endian long, whose first byte
+   * is 0x00 (times from 1970 to year 2.28 million), 0x80 (no event) or 0xFF (before 1970) — never
+   * {@link #COMPACT}.
+   */
   void readFrom(byte[] data) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-      lastTime = in.readLong();
+      boolean fixedWidth = data.length > 0 && data[0] != COMPACT;
+      if (fixedWidth) {
+        lastTime = in.readLong();
+      } else {
+        in.readByte();
+        lastTime = VarInts.readLong(in);
+      }
       for (SlidingAggregate a : aggregates) {
-        a.read(in);
+        a.read(in, lastTime, fixedWidth);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("window state is corrupt or from another spec", e);
@@ -54,10 +75,6 @@ public final class KeyWindowState {
 
   /** Size of {@link #toBytes()}. */
   public int serializedBytes() {
-    int n = 8;
-    for (SlidingAggregate a : aggregates) {
-      n += a.serializedBytes();
-    }
-    return n;
+    return toBytes().length;
   }
 }

@@ -31,11 +31,11 @@ abstract class SlidingAggregate {
   /** The aggregate over the events now in the window. */
   abstract double value();
 
-  abstract void write(DataOutput out) throws IOException;
+  /** Writes the compact form; times relative to {@code reference}, the key's newest event time. */
+  abstract void write(DataOutput out, long reference) throws IOException;
 
-  abstract void read(DataInput in) throws IOException;
-
-  abstract int serializedBytes();
+  /** Reads the compact form, or the first, fixed-width one ({@code fixedWidth}: older savepoints). */
+  abstract void read(DataInput in, long reference, boolean fixedWidth) throws IOException;
 
   /** {@code count}: counts events, including those whose {@code of} would be null. */
   static final class Count extends SlidingAggregate {
@@ -55,16 +55,16 @@ abstract class SlidingAggregate {
       return events.size();
     }
 
-    void write(DataOutput out) throws IOException {
-      events.write(out, false);
+    void write(DataOutput out, long reference) throws IOException {
+      events.write(out, false, reference);
     }
 
-    void read(DataInput in) throws IOException {
-      events.read(in, false);
-    }
-
-    int serializedBytes() {
-      return events.serializedBytes(false);
+    void read(DataInput in, long reference, boolean fixedWidth) throws IOException {
+      if (fixedWidth) {
+        events.readFixedWidth(in, false);
+      } else {
+        events.read(in, false, reference);
+      }
     }
   }
 
@@ -102,18 +102,19 @@ abstract class SlidingAggregate {
       return events.isEmpty() ? Double.NaN : sum.value() / events.size();
     }
 
-    void write(DataOutput out) throws IOException {
-      events.write(out, true);
+    void write(DataOutput out, long reference) throws IOException {
+      events.write(out, true, reference);
       sum.write(out);
     }
 
-    void read(DataInput in) throws IOException {
-      events.read(in, true);
-      sum.read(in);
-    }
-
-    int serializedBytes() {
-      return events.serializedBytes(true) + sum.serializedBytes();
+    void read(DataInput in, long reference, boolean fixedWidth) throws IOException {
+      if (fixedWidth) {
+        events.readFixedWidth(in, true);
+        sum.readFixedWidth(in);
+      } else {
+        events.read(in, true, reference);
+        sum.read(in);
+      }
     }
   }
 
@@ -153,16 +154,16 @@ abstract class SlidingAggregate {
       return candidates.isEmpty() ? Double.NaN : candidates.firstValue();
     }
 
-    void write(DataOutput out) throws IOException {
-      candidates.write(out, true);
+    void write(DataOutput out, long reference) throws IOException {
+      candidates.write(out, true, reference);
     }
 
-    void read(DataInput in) throws IOException {
-      candidates.read(in, true);
-    }
-
-    int serializedBytes() {
-      return candidates.serializedBytes(true);
+    void read(DataInput in, long reference, boolean fixedWidth) throws IOException {
+      if (fixedWidth) {
+        candidates.readFixedWidth(in, true);
+      } else {
+        candidates.read(in, true, reference);
+      }
     }
   }
 }

@@ -64,32 +64,51 @@ final class TimedValues {
     head = 0;
   }
 
-  void write(DataOutput out, boolean withValues) throws IOException {
-    out.writeInt(size);
+  /**
+   * Compact form: the count, then each time as the (zig-zag varint) distance to the previous one,
+   * the first to {@code reference} (the key's newest event time), and each value as its 8 bytes
+   * (values stay bit-exact).
+   */
+  void write(DataOutput out, boolean withValues, long reference) throws IOException {
+    VarInts.writeLong(out, size);
+    long previous = reference;
     for (int i = 0; i < size; i++) {
       int j = (head + i) & (times.length - 1);
-      out.writeLong(times[j]);
+      VarInts.writeLong(out, times[j] - previous);
+      previous = times[j];
       if (withValues) {
         out.writeDouble(values[j]);
       }
     }
   }
 
-  void read(DataInput in, boolean withValues) throws IOException {
+  void read(DataInput in, boolean withValues, long reference) throws IOException {
+    int n = VarInts.readCount(in);
+    allocate(n);
+    long previous = reference;
+    for (int i = 0; i < n; i++) {
+      times[i] = previous + VarInts.readLong(in);
+      previous = times[i];
+      values[i] = withValues ? in.readDouble() : 0.0;
+    }
+  }
+
+  /** The first format (savepoints before the compact one): an int count, 8-byte times and values. */
+  void readFixedWidth(DataInput in, boolean withValues) throws IOException {
     int n = in.readInt();
-    int cap = Integer.highestOneBit(Math.max(4, n) * 2 - 1);
-    times = new long[cap];
-    values = new double[cap];
-    head = 0;
-    size = n;
+    allocate(n);
     for (int i = 0; i < n; i++) {
       times[i] = in.readLong();
       values[i] = withValues ? in.readDouble() : 0.0;
     }
   }
 
-  int serializedBytes(boolean withValues) {
-    return 4 + size * (withValues ? 16 : 8);
+  private void allocate(int n) {
+    int cap = Integer.highestOneBit(Math.max(4, n) * 2 - 1);
+    times = new long[cap];
+    values = new double[cap];
+    head = 0;
+    size = n;
   }
 
   @Override

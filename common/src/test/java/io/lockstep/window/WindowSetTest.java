@@ -145,4 +145,57 @@ class WindowSetTest {
     assertThat(outB).containsExactly(outA);
     assertThat(b.lastTime()).isEqualTo(36_000L);
   }
+
+  /**
+   * {@code window/state-format-1.hex} was written by the first, fixed-width state format's code
+   * (commit 0958a3d, generator in {@code window/LegacyStateFixture.java.txt}) after the events below:
+   * savepoints taken before the compact format must restore and continue bit for bit.
+   */
+  @Test
+  void stateWrittenInTheFirstFormatRestoresAndContinuesExactly() throws Exception {
+    WindowSet w = windows();
+    KeyWindowState live = w.newState();
+    double[] out = new double[5];
+    long t0 = 1_795_000_000_000L;
+    for (int i = 0; i < 50; i++) {
+      Double v = i % 7 == 3 ? null : (i % 5 - 2) * 1.25 + 0.1 * i;
+      w.observe(live, t0 + i * 700L, acc(new Ev(t0 + i * 700L, v)), out);
+    }
+    String hex;
+    try (var in = WindowSetTest.class.getResourceAsStream("/window/state-format-1.hex")) {
+      hex = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+    }
+    byte[] legacy = java.util.HexFormat.of().parseHex(hex);
+    KeyWindowState restored = w.fromBytes(legacy);
+    assertThat(restored.lastTime()).isEqualTo(live.lastTime());
+    assertThat(restored.toBytes()).isEqualTo(live.toBytes());
+    assertThat(restored.serializedBytes()).isLessThan(legacy.length);
+    for (int i = 50; i < 80; i++) {
+      long t = t0 + i * 700L;
+      double[] a = new double[5];
+      double[] b = new double[5];
+      w.observe(live, t, acc(new Ev(t, i * 0.3)), a);
+      w.observe(restored, t, acc(new Ev(t, i * 0.3)), b);
+      assertThat(b).containsExactly(a);
+    }
+  }
+
+  @Test
+  void compactStateStoresTimesAsDistancesAndValuesExactly() {
+    WindowSet w = windows();
+    KeyWindowState s = w.newState();
+    double[] out = new double[5];
+    long t0 = 1_795_000_000_000L;
+    for (int i = 0; i < 14; i++) {
+      w.observe(s, t0 + i * 700L, acc(new Ev(t0 + i * 700L, Math.PI * i)), out);
+    }
+    // 14 events in the 10 s count window: 14 times of 2 bytes (700 ms apart) instead of 8 each.
+    KeyWindowState r = w.fromBytes(s.toBytes());
+    double[] a = new double[5];
+    double[] b = new double[5];
+    w.observe(s, t0 + 20_000, acc(new Ev(t0 + 20_000, 1e300)), a);
+    w.observe(r, t0 + 20_000, acc(new Ev(t0 + 20_000, 1e300)), b);
+    assertThat(b).containsExactly(a);
+    assertThat(s.serializedBytes()).isLessThan(1 + 6 + 5 * 2 + 14 * (3 + 8) * 3);
+  }
 }

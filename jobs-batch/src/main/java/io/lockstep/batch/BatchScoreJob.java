@@ -2,6 +2,7 @@ package io.lockstep.batch;
 
 import io.lockstep.batch.spark.SparkScoreJob;
 import io.lockstep.batch.spark.SparkScoreOptions;
+import io.lockstep.deadletter.DeadLetterBudgetExceeded;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 
@@ -37,14 +38,25 @@ public final class BatchScoreJob {
         System.out.println("warning: scored + dead-lettered != read (a retried task counted twice?)");
       }
     } catch (RuntimeException e) {
-      System.err.println("lockstep spark: " + oneLine(e));
-      exit = 1;
+      boolean budget = budgetExceeded(e);
+      System.err.println("lockstep spark: " + (budget ? "stopped: " : "") + oneLine(e));
+      exit = budget ? ExitCode.DEAD_LETTER_BUDGET.code() : 1;
     } finally {
       spark.stop();
     }
     if (exit != 0) {
       System.exit(exit);
     }
+  }
+
+  /** Whether a task stopped the job by its dead-letter budget (Spark wraps the task's exception). */
+  static boolean budgetExceeded(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DeadLetterBudgetExceeded) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String oneLine(Throwable e) {

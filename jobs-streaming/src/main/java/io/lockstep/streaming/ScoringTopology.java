@@ -1,6 +1,7 @@
 package io.lockstep.streaming;
 
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.KafkaInputSource;
@@ -51,7 +52,7 @@ public final class ScoringTopology {
 
   private ScoringTopology() {}
 
-  public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle) {
+  public static void build(StreamExecutionEnvironment env, StreamOptions o, ShippedBundle bundleBytes, Bundle bundle) {
     build(env, o, bundleBytes, bundle, UnaryOperator.identity());
   }
 
@@ -60,7 +61,7 @@ public final class ScoringTopology {
    * passes the identity; tests insert a failing mapper there (failure injection lives in test code,
    * not in the job's options).
    */
-  public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle,
+  public static void build(StreamExecutionEnvironment env, StreamOptions o, ShippedBundle bundleBytes, Bundle bundle,
                            UnaryOperator<DataStream<InputEvent>> beforeScoring) {
     Schema predictions = io.lockstep.avro.PredictionSchema.forBundle(bundle, o.keep(), true);
     SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic(),
@@ -101,7 +102,7 @@ public final class ScoringTopology {
     deadLetters.sinkTo(sink(o, o.deadLetterTopic(), "dlq")).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
   }
 
-  static KafkaSource<InputEvent> source(StreamOptions o, BundleBytes bundleBytes, boolean windows) {
+  static KafkaSource<InputEvent> source(StreamOptions o, ShippedBundle bundleBytes, boolean windows) {
     // The user's client settings first: the builder's own settings below are the job's contract.
     KafkaSourceBuilder<InputEvent> b = KafkaSource.<InputEvent>builder()
         .setProperties(o.kafka().properties())

@@ -73,7 +73,7 @@ public final class StreamOptions {
   private int batchSize;
 
   @Option(names = "--flush-ms", paramLabel = "MS", defaultValue = "2", converter = Converters.NonNegativeLong.class,
-      description = "Score a partial batch after this long (default: ${DEFAULT-VALUE}).")
+      description = "Longest a partial batch waits while input keeps arriving; a record that arrives alone is scored at once (default: ${DEFAULT-VALUE}).")
   private long flushMillis;
 
   @Option(names = "--checkpoint-ms", paramLabel = "MS", converter = Converters.NonNegativeLong.class,

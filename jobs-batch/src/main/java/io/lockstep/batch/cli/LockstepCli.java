@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",
     description = "Score ONNX models on features computed once, identically, on one node, Spark and Flink.",
     subcommands = {ScoreCommand.class, InspectCommand.class, BundleCommand.class, BenchCommand.class, DemoCommand.class,
-        ProduceCommand.class, TailCommand.class})
+        ProduceCommand.class, TailCommand.class, ProfileCommand.class, VerifyCommand.class})
 public final class LockstepCli implements Runnable {
 
   @CommandLine.Spec
@@ -34,7 +34,8 @@ public final class LockstepCli implements Runnable {
     cli.setParameterExceptionHandler((ex, a) -> {
       PrintWriter err = ex.getCommandLine().getErr();
       err.println("lockstep: " + ex.getMessage() + " (see: lockstep " + ex.getCommandLine().getCommandName() + " --help)");
-      return 2;
+      // verify keeps 2 for "beyond thresholds": a command line it cannot run is 1, like any run that could not start
+      return ex.getCommandLine().getCommandSpec().userObject() instanceof VerifyCommand ? 1 : 2;
     });
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("lockstep: " + oneLine(ex));

@@ -1,15 +1,20 @@
 package io.lockstep.batch.cli;
 
+import io.lockstep.batch.ExitCode;
 import io.lockstep.batch.io.DeadLetterWriter;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.local.RunSummary;
 import io.lockstep.batch.local.ScoreOptions;
 import io.lockstep.batch.local.SingleNodeRunner;
+import io.lockstep.deadletter.DeadLetterBudgetExceeded;
+import io.lockstep.io.InputDamage;
+import io.lockstep.profile.Psi;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lockstep score}: level 1, one file in, predictions and dead letters out. */
@@ -42,15 +47,42 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--output-format", description = "csv, jsonl, parquet or avro (default: by extension).")
   String outputFormat;
 
+  @Option(names = "--emit-source", description = "Add a _source column (file:line) to every prediction, for lockstep verify without --key.")
+  boolean emitSource;
+
+  @Option(names = "--metrics-json", description = "Write the run's counters here at the end (docs/spec.md, Metrics).")
+  Path metricsJson;
+
+  @Mixin
+  DeadLetterFlags deadLetters = new DeadLetterFlags();
+
   @Override
   public Integer call() throws Exception {
     ScoreOptions options = new ScoreOptions(bundle, input, output, keep, batchSize,
         inputFormat == null ? FileFormat.of(input.toString()) : FileFormat.named(inputFormat),
-        outputFormat == null ? FileFormat.of(output.toString()) : FileFormat.named(outputFormat), threads);
-    RunSummary summary = new SingleNodeRunner(options, System.err).run();
+        outputFormat == null ? FileFormat.of(output.toString()) : FileFormat.named(outputFormat), threads,
+        deadLetters.policy());
+    SingleNodeRunner runner = new SingleNodeRunner(options, System.err).emitSource(emitSource);
+    RunSummary summary;
+    try {
+      summary = runner.run();
+    } catch (DeadLetterBudgetExceeded e) {
+      System.err.println("lockstep score: stopped: " + e.getMessage());
+      return ExitCode.DEAD_LETTER_BUDGET.code();
+    }
     System.out.println("lockstep score: " + summary.line());
+    if (!runner.drift().isEmpty()) {
+      System.out.println("PSI against the bundle's profile (threshold " + Psi.DEFAULT_THRESHOLD + "):");
+      runner.drift().forEach(r -> System.out.println(r.table(Psi.DEFAULT_THRESHOLD)));
+    }
+    if (metricsJson != null) {
+      runner.metrics().write(metricsJson, summary.seconds(), runner.drift().isEmpty() ? null : runner.drift());
+    }
     System.out.println("predictions: " + output + (summary.dead() > 0
         ? ", dead letters: " + DeadLetterWriter.pathFor(output) : ""));
-    return 0;
+    for (InputDamage d : summary.damage()) {
+      System.err.println("lockstep: damaged input: " + d.line());
+    }
+    return (summary.inputDamaged() ? ExitCode.INPUT_DAMAGED : ExitCode.FINISHED).code();
   }
 }

@@ -13,11 +13,14 @@ import java.nio.file.Path;
  */
 public final class DeadLetterWriter implements AutoCloseable {
   private final Path path;
+  private final int maxOriginalBytes;
   private BufferedWriter out;
   private long count;
 
-  public DeadLetterWriter(Path path) {
+  /** @param maxOriginalBytes the cap on each dead letter's {@code original} (docs/spec.md, Dead letters) */
+  public DeadLetterWriter(Path path, int maxOriginalBytes) {
     this.path = path;
+    this.maxOriginalBytes = maxOriginalBytes;
   }
 
   public static Path pathFor(Path output) {
@@ -28,7 +31,7 @@ public final class DeadLetterWriter implements AutoCloseable {
     if (out == null) {
       out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
     }
-    out.write(dl.toJson());
+    out.write(dl.toJson(maxOriginalBytes));
     out.write('\n');
     count++;
   }

@@ -2,21 +2,32 @@ package io.lockstep.batch.io;
 
 import io.lockstep.avro.Decoded;
 import io.lockstep.avro.JsonRecordDecoder;
+import io.lockstep.deadletter.Reason;
+import io.lockstep.io.InputDamage;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 
-/** JSON lines: one object per line; blank lines are skipped. Lines are read as bytes so invalid UTF-8 is caught. */
+/**
+ * JSON lines: one object per line; blank lines are skipped. Lines are read as bytes so invalid UTF-8
+ * is caught. A last line without a line break that is not a JSON object is the mark of a file cut
+ * mid-record: it is dead-lettered and reported as {@link InputDamage} at its byte offset.
+ */
 public final class JsonlSource implements RecordSource {
   private final InputStream in;
   private final JsonRecordDecoder decoder;
   private final String name;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
   private int lineNo;
+  private long offset;
+  private final List<InputDamage> damage = new ArrayList<>();
 
   public JsonlSource(InputStream in, String name, Schema schema, List<String> extras) {
     this.in = new BufferedInputStream(in, 1 << 16);
@@ -28,6 +39,7 @@ public final class JsonlSource implements RecordSource {
   public RawRecord next() throws IOException {
     while (true) {
       line.reset();
+      long lineStart = offset;
       int c;
       boolean any = false;
       while ((c = in.read()) >= 0 && c != '\n') {
@@ -39,6 +51,7 @@ public final class JsonlSource implements RecordSource {
       }
       lineNo++;
       byte[] bytes = line.toByteArray();
+      offset += bytes.length + (c < 0 ? 0 : 1);
       int n = bytes.length;
       if (n > 0 && bytes[n - 1] == '\r') {
         n--;
@@ -48,7 +61,24 @@ public final class JsonlSource implements RecordSource {
       }
       byte[] body = n == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, n);
       Decoded d = decoder.decode(body);
+      if (c < 0 && Reason.undecodableRecord().equals(d.reason())) {
+        damage.add(InputDamage.atByte(name, lineStart, "the file ends inside a record (line " + lineNo
+            + " has no line break and is not a JSON object; truncated?)"));
+      }
+      if (!d.isOk() && !isUtf8(body)) {
+        // Kept as bytes: a String would replace them with U+FFFD and the dead letter would lie.
+        return new RawRecord(d, name + ":" + lineNo, null, body);
+      }
       return new RawRecord(d, name + ":" + lineNo, new String(body, StandardCharsets.UTF_8), null);
+    }
+  }
+
+  private static boolean isUtf8(byte[] b) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
     }
   }
 
@@ -59,6 +89,11 @@ public final class JsonlSource implements RecordSource {
       }
     }
     return true;
+  }
+
+  @Override
+  public List<InputDamage> damage() {
+    return List.copyOf(damage);
   }
 
   @Override

@@ -1,16 +1,31 @@
 package io.lockstep.batch.local;
 
 import io.lockstep.deadletter.Reason;
+import io.lockstep.io.InputDamage;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
-/** Counts of a batch run; {@code scored + dead == read} always. */
-public record RunSummary(long read, long scored, long dead, Map<Reason.Kind, Long> deadByReason, double seconds) {
+/**
+ * Counts of a batch run; {@code scored + dead == read} always. {@code damage} lists the damage found
+ * in the input (the records read before it are counted; docs/spec.md, Exit codes).
+ */
+public record RunSummary(long read, long scored, long dead, Map<Reason.Kind, Long> deadByReason, double seconds,
+                         List<InputDamage> damage) {
 
   public RunSummary {
     EnumMap<Reason.Kind, Long> byKind = new EnumMap<>(Reason.Kind.class);
     byKind.putAll(deadByReason);
     deadByReason = byKind;
+    damage = List.copyOf(damage);
+  }
+
+  public RunSummary(long read, long scored, long dead, Map<Reason.Kind, Long> deadByReason, double seconds) {
+    this(read, scored, dead, deadByReason, seconds, List.of());
+  }
+
+  public boolean inputDamaged() {
+    return !damage.isEmpty();
   }
 
   public double rowsPerSecond() {

@@ -2,17 +2,24 @@ package io.lockstep.batch.local;
 
 import io.lockstep.avro.Decoded;
 import io.lockstep.batch.io.DeadLetterWriter;
+import io.lockstep.batch.io.OutputGuard;
 import io.lockstep.batch.io.RawRecord;
 import io.lockstep.batch.io.RecordSource;
 import io.lockstep.batch.io.RecordSources;
 import io.lockstep.batch.io.RecordWriter;
 import io.lockstep.batch.io.RecordWriters;
+import io.lockstep.batch.io.StagedOutputs;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.deadletter.DeadLetter;
+import io.lockstep.deadletter.DeadLetterBudget;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
+import io.lockstep.io.InputDamage;
+import io.lockstep.metrics.RunMetrics;
+import io.lockstep.profile.LiveBins;
+import io.lockstep.profile.ScoredRows;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.PredictionBuilder;
@@ -34,7 +41,10 @@ import java.util.Map;
 /**
  * Level 1: scores a file on one machine with no engine started. Reads records, computes features
  * and window aggregates with the {@code common} code, scores in batches and writes predictions in
- * input order, dead letters to {@code <output>.deadletter.jsonl}.
+ * input order, dead letters to {@code <output>.deadletter.jsonl}. No output may resolve to the input
+ * ({@link OutputGuard}); outputs are written under temporary names and renamed when the run succeeds
+ * ({@link StagedOutputs}); damage found in the input is returned in the summary, after the records
+ * read before it were scored (docs/spec.md, Outputs and Exit codes).
  *
  * <p>With window features the input is first read whole: each key's events are aggregated in
  * {@code (time, input order)} order, as docs/spec.md (Window features) requires, so an out-of-order line still sees
@@ -43,10 +53,36 @@ import java.util.Map;
 public final class SingleNodeRunner {
   private final ScoreOptions options;
   private final PrintStream progressOut;
+  private final List<ScoredRows.Observer> observers = new ArrayList<>();
+  private boolean emitSource;
+  private RunMetrics metrics;
+  private LiveBins drift;
 
   public SingleNodeRunner(ScoreOptions options, PrintStream progressOut) {
     this.options = options;
     this.progressOut = progressOut;
+  }
+
+  /** Also hands every scored row (features and predictions) to {@code observer}: profiles, comparisons. */
+  public SingleNodeRunner observe(ScoredRows.Observer observer) {
+    observers.add(observer);
+    return this;
+  }
+
+  /** Adds {@link SourceColumn#NAME} ({@code file:line}) to every prediction, for joins by source position. */
+  public SingleNodeRunner emitSource(boolean on) {
+    this.emitSource = on;
+    return this;
+  }
+
+  /** The counters of the last run ({@code --metrics-json}). */
+  public RunMetrics metrics() {
+    return metrics;
+  }
+
+  /** PSI per column of the last run against the bundle's profile; empty when the bundle has none. */
+  public List<LiveBins.PsiRow> drift() {
+    return drift == null ? List.of() : drift.psi();
   }
 
   public RunSummary run() throws IOException {
@@ -58,28 +94,65 @@ public final class SingleNodeRunner {
 
   /** Runs with an already open scorer (benchmarks reuse one). */
   public RunSummary run(Bundle bundle, OnnxScorer scorer) throws IOException {
+    Path output = options.output();
+    OutputGuard.refuseOverlaps(List.of(options.input()), outputs(output));
+    PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
+    SourceColumn sourceColumn = emitSource ? new SourceColumn(builder.schema()) : null;
+    metrics = new RunMetrics(DeadLetter.Level.SINGLE_NODE.text(), bundle.id());
+    Counts counts = new Counts(options.deadLetters().newBudget(), metrics);
+    Progress progress = new Progress(progressOut);
+    List<InputDamage> damage;
+    try (StagedOutputs staged = new StagedOutputs()) {
+      Path schemaTemp = staged.stage(schemaPath(output));
+      Path deadTemp = staged.stage(DeadLetterWriter.pathFor(output));
+      Path outputTemp = staged.stage(output);
+      damage = score(bundle, scorer, builder, sourceColumn, outputTemp, deadTemp, counts, progress);
+      Files.writeString(schemaTemp, (sourceColumn == null ? builder.schema() : sourceColumn.schema()).toString(true));
+      staged.commit();
+    }
+    progress.done();
+    return new RunSummary(counts.read, counts.scored, counts.dead, counts.byReason, progress.seconds(), damage);
+  }
+
+  /** Every file a run writes: predictions, dead letters and the prediction schema. */
+  public static List<Path> outputs(Path output) {
+    return List.of(output, DeadLetterWriter.pathFor(output), schemaPath(output));
+  }
+
+  /** Reads, scores and writes to the temporary outputs; returns the damage found in the input. */
+  private List<InputDamage> score(Bundle bundle, OnnxScorer scorer, PredictionBuilder builder, SourceColumn sourceColumn,
+                                  Path output, Path deadLetters, Counts counts, Progress progress) throws IOException {
     FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
+    drift = bundle.profile().map(p -> new LiveBins(p, pipeline.columnNames(), scorer.fields())).orElse(null);
+    List<ScoredRows.Observer> rowObservers = new ArrayList<>(observers);
+    if (drift != null) {
+      rowObservers.add(drift);
+    }
     WindowSet windows = WindowSet.compile(bundle.spec(), bundle.inputSchema());
     List<String> extras = PredictionBuilder.extras(bundle, options.keep());
-    PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
-    Path output = options.output();
-    Counts counts = new Counts();
-    Progress progress = new Progress(progressOut);
     try (RecordSource source = RecordSources.open(options.input(), options.inputFormat(), bundle.inputSchema(), extras);
-         RecordWriter writer = RecordWriters.open(output, options.outputFormat(), builder.schema());
-         DeadLetterWriter dead = new DeadLetterWriter(DeadLetterWriter.pathFor(output))) {
-      Files.writeString(schemaPath(output), builder.schema().toString(true));
+         RecordWriter writer = RecordWriters.open(output, options.outputFormat(),
+             sourceColumn == null ? builder.schema() : sourceColumn.schema());
+         DeadLetterWriter dead = new DeadLetterWriter(deadLetters, options.deadLetters().maxOriginalBytes())) {
       BatchScorer batch = scorer.newBatch(options.batchSize());
-      ScoringBuffer<RawRecord> buffer = new ScoringBuffer<>(pipeline, batch);
+      ScoringBuffer<RawRecord> buffer = new ScoringBuffer<RawRecord>(pipeline, batch).onBatch(counts.metrics::batch);
       ScoringBuffer.Sink<RawRecord> sink = new ScoringBuffer.Sink<>() {
         @Override
         public void scored(RawRecord r, BatchScorer b, int row) {
           try {
-            writer.write(builder.build(r.decoded().record(), r.decoded().extras(), b, row, null, 0L));
+            var p = builder.build(r.decoded().record(), r.decoded().extras(), b, row, null, 0L);
+            writer.write(sourceColumn == null ? p : sourceColumn.with(p, r.source()));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
           counts.scored++;
+          counts.metrics.scored();
+          if (!rowObservers.isEmpty()) {
+            float[] features = b.featureRow(row);
+            for (ScoredRows.Observer o : rowObservers) {
+              o.scored(features, b, row);
+            }
+          }
         }
 
         @Override
@@ -90,7 +163,7 @@ public final class SingleNodeRunner {
       if (windows.isEmpty()) {
         RawRecord r;
         while ((r = source.next()) != null) {
-          counts.read++;
+          counts.read();
           offer(r, null, windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
@@ -102,17 +175,16 @@ public final class SingleNodeRunner {
         }
         double[][] values = windowValues(all, windows);
         for (int i = 0; i < all.size(); i++) {
-          counts.read++;
+          counts.read();
           offer(all.get(i), values[i], windows, buffer, sink, dead, counts);
           progress.tick(counts.read, counts.scored, counts.dead);
         }
       }
       buffer.flush(sink);
+      return source.damage();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    progress.done();
-    return new RunSummary(counts.read, counts.scored, counts.dead, counts.byReason, progress.seconds());
   }
 
   private static void offer(RawRecord r, double[] windowValues, WindowSet windows, ScoringBuffer<RawRecord> buffer,
@@ -179,18 +251,35 @@ public final class SingleNodeRunner {
     }
     counts.dead++;
     counts.byReason.merge(dl.reasonKind(), 1L, Long::sum);
+    counts.metrics.dead(dl.reasonKind().prefix());
+    counts.budget.dead(reason);
   }
 
-  /** {@code _schema.avsc} next to the output file. */
+  /**
+   * {@code <output>.schema.avsc} next to the output file: one per output, so two runs writing to one
+   * directory do not overwrite each other's schema (docs/spec.md, Outputs).
+   */
   public static Path schemaPath(Path output) {
-    Path parent = output.toAbsolutePath().getParent();
-    return parent.resolve("_schema.avsc");
+    return output.resolveSibling(output.getFileName() + ".schema.avsc");
   }
 
   private static final class Counts {
+    final DeadLetterBudget budget;
     long read;
     long scored;
     long dead;
     final Map<Reason.Kind, Long> byReason = new EnumMap<>(Reason.Kind.class);
+    final RunMetrics metrics;
+
+    Counts(DeadLetterBudget budget, RunMetrics metrics) {
+      this.budget = budget;
+      this.metrics = metrics;
+    }
+
+    void read() {
+      read++;
+      budget.read();
+      metrics.recordIn();
+    }
   }
 }

@@ -52,12 +52,12 @@ public record DeadLetterFiles(String dir) implements Serializable {
       this.conf = conf;
     }
 
-    void write(DeadLetter dl) {
+    void write(DeadLetter dl, int maxOriginalBytes) {
       try {
         if (out == null) {
           out = new BufferedWriter(new OutputStreamWriter(path.getFileSystem(conf).create(path, true), StandardCharsets.UTF_8));
         }
-        out.write(dl.toJson());
+        out.write(dl.toJson(maxOriginalBytes));
         out.write('\n');
       } catch (IOException e) {
         throw new UncheckedIOException(path + ": cannot write dead letters: " + e.getMessage(), e);

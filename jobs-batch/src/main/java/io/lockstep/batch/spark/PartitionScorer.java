@@ -1,6 +1,7 @@
 package io.lockstep.batch.spark;
 
 import io.lockstep.deadletter.DeadLetter;
+import io.lockstep.deadletter.DeadLetterBudget;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
@@ -50,6 +51,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final ScoringBuffer<InternalRow> buffer;
     private final PredictionRows predictions;
     private final DeadLetterFiles.Writer deadFile;
+    private final DeadLetterBudget budget;
     private final ArrayDeque<InternalRow> out = new ArrayDeque<>();
     private final double[] windowValues;
     private String currentKey;
@@ -58,6 +60,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private long scored;
     private long dead;
     private boolean finished;
+    private final io.lockstep.metrics.BatchStats batchStats = new io.lockstep.metrics.BatchStats();
 
     Run(ScoringPlan plan, Iterator<InternalRow> input) {
       this.plan = plan;
@@ -66,10 +69,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       this.fields = new InternalFields(layout.schema());
       ExecutorModels.Model model = ExecutorModels.get(plan.bundle().value());
       this.windows = model.windows();
-      this.buffer = new ScoringBuffer<>(model.pipeline(), model.scorer().newBatch(plan.batchSize()));
+      this.buffer = new ScoringBuffer<InternalRow>(model.pipeline(), model.scorer().newBatch(plan.batchSize())).onBatch(batchStats::add);
       this.predictions = new PredictionRows(model.bundle(), model.scorer().fields(), plan.keep(), layout, plan.inlineDeadLetters(),
           plan.emitFeatures());
       this.windowValues = windows.isEmpty() ? null : new double[windows.size()];
+      this.budget = plan.deadLetterPolicy().newBudget();
       TaskContext task = TaskContext.get();
       this.deadFile = plan.inlineDeadLetters() ? null
           : plan.deadLetters().writer(task == null ? 0 : task.partitionId(), plan.hadoopConf().value().value());
@@ -99,6 +103,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     /** Spark may reuse the row object it hands out: a row that waits for its batch is copied. */
     private void offer(InternalRow next) {
       read++;
+      budget.read();
       InternalRow row = next.copy();
       Reason failure = layout.decodeFailure(row);
       if (failure != null) {
@@ -143,10 +148,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           ? DeadLetter.ofBytes(reason, DeadLetter.Level.SPARK, source, key, bytes)
           : DeadLetter.ofText(reason, DeadLetter.Level.SPARK, source, key, text != null ? text : originalJson(row));
       dead++;
+      budget.dead(reason);
+      int cap = plan.deadLetterPolicy().maxOriginalBytes();
       if (deadFile != null) {
-        deadFile.write(dl);
+        deadFile.write(dl, cap);
       } else {
-        out.add(predictions.deadLetter(dl.toJson()));
+        out.add(predictions.deadLetter(dl.toJson(cap)));
       }
     }
 
@@ -174,6 +181,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
       if (plan.counters() != null) {
         plan.counters().add(read, scored, dead);
+        plan.counters().batches().add(batchStats);
       }
     }
   }

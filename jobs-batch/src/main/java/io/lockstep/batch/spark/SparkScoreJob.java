@@ -1,5 +1,7 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.metrics.RunMetrics;
 import io.lockstep.score.PredictionBuilder;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -33,7 +35,7 @@ public final class SparkScoreJob {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    BundleFiles bundleFiles = BundleFiles.read(options.bundle(), conf);
+    ShippedBundle bundleFiles = HadoopBundles.read(options.bundle(), conf);
     ExecutorModels.Model model = ExecutorModels.get(bundleFiles);
     List<String> files = SparkInput.files(spark, options.input());
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()),
@@ -42,7 +44,7 @@ public final class SparkScoreJob {
     ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
     ScoringPlan plan = new ScoringPlan(jsc.broadcast(bundleFiles), layout, options.keep(), options.batchSize(),
-        options.emitFeatures(), deadLetters, counters, hadoop);
+        options.emitFeatures(), deadLetters, counters, hadoop, options.deadLetters());
     LOG.info("scoring {} ({} files) with {} ({} bytes broadcast), batch {}", options.input(), files.size(), model.bundle().id(),
         bundleFiles.bytes(), options.batchSize());
 
@@ -53,10 +55,56 @@ public final class SparkScoreJob {
     SparkOutput.writeSchema(options.output(), SparkScoring.predictionRows(plan, model).avroSchema(), conf);
 
     ScoreCounters.RunCounts counts = counters.value();
+    // Each task judged its own partition; the totals are judged once more, for inputs split into small partitions.
+    options.deadLetters().newBudget().checkFinal(counts.read(), counts.dead());
     if (!counts.balanced()) {
       LOG.warn("counts do not add up ({}): a task was probably retried and counted twice; the output files are complete, "
           + "count them to be sure", counts.line());
     }
-    return new Result(counts, options.output(), deadLetters.dir(), (System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (options.metricsJson() != null) {
+      RunMetrics metrics = new RunMetrics(io.lockstep.deadletter.DeadLetter.Level.SPARK.text(), model.bundle().id());
+      metrics.counts(counts.read(), counts.scored(), deadByKind(deadLetters.dir(), conf));
+      metrics.batches(counters.batches().value());
+      try {
+        metrics.write(java.nio.file.Path.of(options.metricsJson()), seconds, null);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(options.metricsJson() + ": cannot write the metrics: " + e.getMessage(), e);
+      }
+    }
+    return new Result(counts, options.output(), deadLetters.dir(), seconds);
+  }
+
+  /** Dead letters by reason kind, counted from the dead-letter files (few: the exceptions of a run). */
+  static java.util.Map<String, Long> deadByKind(String dir, Configuration conf) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        return out;
+      }
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(p)) {
+        String name = f.getPath().getName();
+        if (!f.isFile() || name.startsWith(".") || name.startsWith("_")) {
+          continue;
+        }
+        try (java.io.BufferedReader in = new java.io.BufferedReader(
+            new java.io.InputStreamReader(fs.open(f.getPath()), java.nio.charset.StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = in.readLine()) != null) {
+            if (!line.isBlank()) {
+              String reason = json.readTree(line).path("reason").asText();
+              int colon = reason.indexOf(':');
+              out.merge(colon < 0 ? reason : reason.substring(0, colon), 1L, Long::sum);
+            }
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(dir + ": cannot read the dead letters to count them: " + e.getMessage(), e);
+    }
+    return out;
   }
 }

@@ -1,11 +1,14 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.batch.cli.DeadLetterFlags;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.local.ScoreOptions;
+import io.lockstep.deadletter.DeadLetterPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,13 +18,16 @@ import picocli.CommandLine.Option;
  * @param output a directory of part files in {@code outputFormat}; dead letters go to {@code <output>_deadletter/}
  * @param shufflePartitions partitions of the window-feature shuffle (0: Spark's default)
  * @param emitFeatures also write each prediction's {@code _source} and {@code _features} (training sets, audits)
+ * @param deadLetters the cap on dead letters' originals and the dead-letter budget (docs/spec.md, Dead letters)
+ * @param metricsJson a local file for the run's counters at the end (docs/spec.md, Metrics), or null
  */
 public record SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize,
                                 FileFormat inputFormat, FileFormat outputFormat, int shufflePartitions,
-                                boolean emitFeatures) {
+                                boolean emitFeatures, DeadLetterPolicy deadLetters, String metricsJson) {
 
   public SparkScoreOptions {
     keep = List.copyOf(keep);
+    deadLetters = deadLetters == null ? DeadLetterPolicy.DEFAULTS : deadLetters;
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
     }
@@ -36,10 +42,22 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     }
   }
 
+  /** No metrics file. */
+  public SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize, FileFormat inputFormat,
+                           FileFormat outputFormat, int shufflePartitions, boolean emitFeatures, DeadLetterPolicy deadLetters) {
+    this(bundle, input, output, keep, batchSize, inputFormat, outputFormat, shufflePartitions, emitFeatures, deadLetters, null);
+  }
+
+  /** The default dead-letter policy (64 KiB originals, no budget). */
+  public SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize,
+                           FileFormat inputFormat, FileFormat outputFormat, int shufflePartitions, boolean emitFeatures) {
+    this(bundle, input, output, keep, batchSize, inputFormat, outputFormat, shufflePartitions, emitFeatures, DeadLetterPolicy.DEFAULTS);
+  }
+
   /** Defaults for the library API and tests: format by extension, batch 512. */
   public static SparkScoreOptions of(String bundle, String input, String output, List<String> keep) {
     return new SparkScoreOptions(bundle, input, output, keep, ScoreOptions.DEFAULT_BATCH_SIZE,
-        FileFormat.of(input), FileFormat.of(output), 0, false);
+        FileFormat.of(input), FileFormat.of(output), 0, false, DeadLetterPolicy.DEFAULTS);
   }
 
   private static String strip(String p) {
@@ -100,10 +118,17 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     @Option(names = "--emit-features", description = "Also write each prediction's _source (file:line) and _features (the model input).")
     boolean emitFeatures;
 
+    @Mixin
+    DeadLetterFlags deadLetters = new DeadLetterFlags();
+
+    @Option(names = "--metrics-json", description = "Write the run's counters to this local file at the end (docs/spec.md, Metrics).")
+    String metricsJson;
+
     SparkScoreOptions toOptions() {
       return new SparkScoreOptions(bundle, input, output, keep, batchSize,
           inputFormat == null ? FileFormat.of(input) : FileFormat.named(inputFormat),
-          outputFormat == null ? FileFormat.of(output) : FileFormat.named(outputFormat), shufflePartitions, emitFeatures);
+          outputFormat == null ? FileFormat.of(output) : FileFormat.named(outputFormat), shufflePartitions, emitFeatures,
+          deadLetters.policy(), metricsJson);
     }
   }
 }

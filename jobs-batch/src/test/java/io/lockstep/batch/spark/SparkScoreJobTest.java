@@ -295,6 +295,11 @@ class SparkScoreJobTest {
 
   /** The golden CSV's decodable rows, as a user's DataFrame (read from Parquet by Spark). */
   private Dataset<Row> goldenRowsAsDataFrame(GoldenFixture fx) throws IOException {
+    return goldenRowsAsDataFrame(spark, fx, tmp);
+  }
+
+  /** The fixture's decodable input rows as a DataFrame (via a Parquet file in {@code tmp}). */
+  static Dataset<Row> goldenRowsAsDataFrame(SparkSession spark, GoldenFixture fx, Path tmp) throws IOException {
     Bundle bundle = BundleLoader.load(fx.bundle());
     Path parquet = tmp.resolve(fx.name() + ".parquet");
     try (RecordWriter w = RecordWriters.open(parquet, FileFormat.PARQUET, bundle.inputSchema())) {

@@ -3,6 +3,7 @@ package io.lockstep.streaming.scoring;
 import io.lockstep.avro.AvroCodec;
 import io.lockstep.avro.Decoded;
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
@@ -12,7 +13,6 @@ import io.lockstep.score.PredictionBuilder;
 import io.lockstep.score.ScorerOptions;
 import io.lockstep.score.ScoringBuffer;
 import io.lockstep.score.SharedScorers;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.window.WindowSet;
@@ -21,27 +21,30 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.util.function.ThrowingRunnable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes, extracts features and scores records in micro-batches: a batch is scored when it holds
- * {@code batchSize} records, when its oldest record has waited {@code flushMillis}, before every
- * checkpoint barrier ({@link #prepareSnapshotPreBarrier}, so no buffered record is lost or
- * repeated across a restore) and at end of input. ORT thus gets full batches under load and single
- * rows when idle. The ORT session is opened in {@link #open()}, once per model per task manager
+ * Decodes, extracts features and scores records in micro-batches, adaptively
+ * ({@link BatchFlushPolicy}): a batch is scored as soon as the task's input has no more records
+ * waiting, when it holds {@code batchSize} records, when its oldest record has waited
+ * {@code flushMillis} while input kept arriving, before every checkpoint barrier
+ * ({@link #prepareSnapshotPreBarrier}, so no buffered record is lost or repeated across a restore)
+ * and at end of input. ORT thus gets full batches under load, and a record that arrives alone is
+ * scored at once. The ORT session is opened in {@link #open()}, once per model per task manager
  * ({@link SharedScorers}), and released in {@link #close()}.
  *
  * <p>Predictions go to the main output as Avro binary of the bundle's prediction schema; every
  * rejected record goes to {@link DeadLetters#TAG} with its reason.
  */
 public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
-    implements OneInputStreamOperator<InputEvent, OutRecord>, ProcessingTimeService.ProcessingTimeCallback {
+    implements OneInputStreamOperator<InputEvent, OutRecord> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
 
-  private final BundleBytes bundleBytes;
+  private final ShippedBundle bundleBytes;
   private final ScoringSettings settings;
 
   private transient InputDecoder decoder;
@@ -54,13 +57,16 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private transient StreamMetrics metrics;
   private transient ScoringBuffer.Sink<Pending> sink;
   private transient StreamRecord<OutRecord> reuse;
-  private transient long oldestBufferedAt;
-  private transient boolean timerPending;
+  private transient BatchFlushPolicy policy;
+  private transient MailboxExecutor mailbox;
+  private transient ThrowingRunnable<RuntimeException> drainCheck;
+  private transient BatchStats batchStats;
+  private transient boolean closed;
 
   /** A record waiting in the batch, with what its prediction or dead letter needs. */
   private record Pending(InputEvent event, GenericData.Record record, String[] extras) {}
 
-  public ScoringOperator(BundleBytes bundleBytes, ScoringSettings settings) {
+  public ScoringOperator(ShippedBundle bundleBytes, ScoringSettings settings) {
     this.bundleBytes = bundleBytes;
     this.settings = settings;
   }
@@ -80,6 +86,10 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     codec = new AvroCodec(featureField == null ? builder.schema() : featureField.schema());
     metrics = StreamMetrics.register(getMetricGroup(), true);
     reuse = new StreamRecord<>(null);
+    policy = new BatchFlushPolicy(settings.batchSize(), settings.flushMillis());
+    mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+    drainCheck = this::drainCheck;
+    batchStats = BatchStats.register(getRuntimeContext());
     sink = new ScoringBuffer.Sink<>() {
       @Override
       public void scored(Pending p, BatchScorer b, int row) {
@@ -102,52 +112,51 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     Decoded d = decoder.decode(e.value);
     if (!d.isOk()) {
       deadLetter(e, d.reason(), d.readable());
-      return;
+    } else {
+      buffer.offer(FieldAccessor.of(d.record()), e.windowValues, new Pending(e, d.record(), d.extras()), sink);
     }
-    boolean wasEmpty = buffer.size() == 0;
-    buffer.offer(FieldAccessor.of(d.record()), e.windowValues, new Pending(e, d.record(), d.extras()), sink);
-    if (buffer.isFull()) {
-      buffer.flush(sink);
-    } else if (wasEmpty && buffer.size() > 0) {
-      oldestBufferedAt = getProcessingTimeService().getCurrentProcessingTime();
-      if (settings.flushMillis() == 0) {
-        buffer.flush(sink);
-      } else if (!timerPending) {
-        timerPending = true;
-        getProcessingTimeService().registerTimer(oldestBufferedAt + settings.flushMillis(), this);
-      }
+    obey(policy.onRecord(buffer.size(), getProcessingTimeService().getCurrentProcessingTime()));
+  }
+
+  /** The drain check queued by {@link BatchFlushPolicy}: runs between two records of the task's input. */
+  private void drainCheck() {
+    if (!closed) {
+      obey(policy.onCheck(buffer.size(), getProcessingTimeService().getCurrentProcessingTime()));
     }
   }
 
-  @Override
-  public void onProcessingTime(long time) {
-    timerPending = false;
-    if (buffer.size() == 0) {
-      return;
+  private void obey(BatchFlushPolicy.Action action) {
+    switch (action) {
+      case FLUSH -> flush();
+      case CHECK -> mailbox.execute(drainCheck, "lockstep score: drain check");
+      case NONE -> { }
     }
-    long due = oldestBufferedAt + settings.flushMillis();
-    if (time >= due) {
+  }
+
+  private void flush() {
+    int rows = buffer.size();
+    if (rows > 0) {
       buffer.flush(sink);
-    } else {
-      timerPending = true;
-      getProcessingTimeService().registerTimer(due, this);
+      batchStats.add(rows);
     }
+    policy.flushed();
   }
 
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
-    buffer.flush(sink);
+    flush();
   }
 
   @Override
   public void finish() throws Exception {
-    buffer.flush(sink);
+    flush();
     super.finish();
   }
 
   @Override
   public void close() throws Exception {
+    closed = true;
     if (scorer != null) {
       SharedScorers.release(scorer);
       scorer = null;

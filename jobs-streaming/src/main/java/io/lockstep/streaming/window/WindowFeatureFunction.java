@@ -1,8 +1,8 @@
 package io.lockstep.streaming.window;
 
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.deadletter.Reason;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.scoring.DeadLetters;
 import io.lockstep.streaming.scoring.StreamMetrics;
@@ -34,7 +34,7 @@ public final class WindowFeatureFunction extends KeyedProcessFunction<String, In
   /** Expiry timers are rounded up to this, so a busy key registers one per minute, not one per event. */
   static final long EXPIRY_GRANULARITY_MS = 60_000;
 
-  private final BundleBytes bundleBytes;
+  private final ShippedBundle bundleBytes;
 
   private transient WindowSet windows;
   private transient WindowInputs inputs;
@@ -42,7 +42,7 @@ public final class WindowFeatureFunction extends KeyedProcessFunction<String, In
   private transient MapState<Long, List<InputEvent>> waiting;
   private transient StreamMetrics metrics;
 
-  public WindowFeatureFunction(BundleBytes bundleBytes) {
+  public WindowFeatureFunction(ShippedBundle bundleBytes) {
     this.bundleBytes = bundleBytes;
   }
 

@@ -1,7 +1,7 @@
 package io.lockstep.streaming.bench;
 
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.avro.InputFormat;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.OutRecord;
@@ -13,6 +13,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -23,10 +24,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 final class IdentityJob {
   private IdentityJob() {}
 
-  static void build(StreamExecutionEnvironment env, String bootstrap, String in, String out, BundleBytes bundle, int lingerMs) {
-    KafkaSource<InputEvent> source = KafkaSource.<InputEvent>builder().setBootstrapServers(bootstrap).setTopics(in)
-        .setGroupId("identity-" + in).setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
-        .setDeserializer(new InputEventDeserializer(bundle, InputFormat.AVRO, false)).build();
+  static void build(StreamExecutionEnvironment env, String bootstrap, String in, String out, ShippedBundle bundle, int lingerMs,
+                    InputFormat format, boolean bounded) {
+    KafkaSourceBuilder<InputEvent> builder = KafkaSource.<InputEvent>builder().setBootstrapServers(bootstrap).setTopics(in)
+        .setGroupId("identity-" + in).setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new InputEventDeserializer(bundle, format, false));
+    if (bounded) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    KafkaSource<InputEvent> source = builder.build();
     Properties p = new Properties();
     p.setProperty("linger.ms", Integer.toString(lingerMs));
     KafkaSink<OutRecord> sink = KafkaSink.<OutRecord>builder().setBootstrapServers(bootstrap)

@@ -3,17 +3,19 @@ package io.lockstep.streaming.bench;
 import io.lockstep.avro.AvroCodec;
 import io.lockstep.avro.CsvRecordDecoder;
 import io.lockstep.avro.Decoded;
+import io.lockstep.avro.InputFormat;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.bundle.BundleWriter;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.io.CsvParser;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.Loopback;
 import io.lockstep.streaming.StreamOptions;
 import io.lockstep.streaming.StreamScoreJob;
 import io.lockstep.streaming.it.KafkaBroker;
 import io.lockstep.streaming.kafka.OutRecordSerializer;
+import io.lockstep.streaming.scoring.BatchStats;
 import io.lockstep.window.KeyWindowState;
 import io.lockstep.window.WindowSet;
 import java.io.Reader;
@@ -32,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.generic.GenericData;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -46,20 +49,31 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The streaming benchmark, in one run against a real broker and a local MiniCluster (parallelism
- * 2, 2 partitions): (1) throughput of the scoring job over an identity Kafka→Flink→Kafka job on the
- * same records; (2) end-to-end latency (producer create time → consumer receipt) at half the
- * measured max rate, at-least-once and exactly-once; (3) throughput with window features over the
- * same model and data with row features only; (4) window state bytes per key per aggregator.
+ * 2, 2 partitions), on the churn example's rows as Avro and as JSON values:
+ * <ol>
+ *   <li>throughput of three jobs over a pre-filled topic (bounded): identity (bytes in, bytes out),
+ *       naive (parse, features, one ORT call per record, see {@link NaiveJob}) and Lockstep;</li>
+ *   <li>latency (producer create time, i.e. the topic's append time, to receipt by a consumer) of
+ *       the same three jobs at 2,000 and 10,000 ev/s;</li>
+ *   <li>Lockstep's mean micro-batch size at each of those points ({@link BatchStats});</li>
+ *   <li>window features against row features only, and window state bytes per key per aggregator.</li>
+ * </ol>
+ * Every job runs with the same checkpointing (at-least-once, every 10 s, file storage), buffer
+ * timeout and sink {@code linger.ms}, so the ratios isolate the per-record work.
  *
- * <p>Run (after {@code mvn -DskipTests install}):
+ * <p>Run (after {@code mvn -DskipTests package} and {@code mvn -pl jobs-streaming test-compile}):
  * {@code java -cp "jobs-streaming/target/test-classes:jobs-streaming/target/classes:$(cat jobs-streaming/target/test.classpath)" io.lockstep.streaming.bench.StreamBench}
  */
 public final class StreamBench {
   static final int PARTITIONS = 2;
   static final int PARALLELISM = 2;
+  static final long CHECKPOINT_MS = 10_000;
+  static final List<String> JOBS = List.of("identity", "naive", "lockstep");
+  static final List<InputFormat> FORMATS = List.of(InputFormat.AVRO, InputFormat.JSON);
 
   private final KafkaBroker kafka = KafkaBroker.shared();
   private final Path repo = KafkaBroker.repo();
+  private final Path churn = repo.resolve("examples/churn/bundle");
   private final int n;
   private final int latencySeconds;
 
@@ -68,57 +82,90 @@ public final class StreamBench {
     this.latencySeconds = latencySeconds;
   }
 
+  /** One measurement: a rate (ev/s) or latency percentiles, with Lockstep's mean batch size. */
+  record Point(double rate, double p50, double p99, long samples, double meanBatch) {}
+
   /**
-   * {@code StreamBench [records [seconds]]} runs everything; {@code StreamBench latency SECONDS RATE...}
-   * only the latency runs at the given rates (events per second).
+   * {@code StreamBench [records [seconds [rates...]]]} runs everything (default 300000 records,
+   * 10 s per latency run, rates 2000 10000); {@code StreamBench latency SECONDS RATE...} only the
+   * latency runs; {@code StreamBench windows RECORDS} only the window runs.
    */
   public static void main(String[] args) throws Exception {
     if (args.length > 2 && args[0].equals("latency")) {
       StreamBench b = new StreamBench(0, Integer.parseInt(args[1]));
-      Path churn = b.repo.resolve("examples/churn/bundle");
-      for (int i = 2; i < args.length; i++) {
-        double r = Double.parseDouble(args[i]);
-        double[] alo = b.latency(churn, r, "at-least-once");
-        System.out.printf("RESULT latency at %.0f ev/s, at-least-once: p50 %.1f ms, p99 %.1f ms (n=%d)%n", r, alo[0], alo[1], (long) alo[2]);
-        double[] eo = b.latency(churn, r, "exactly-once");
-        System.out.printf("RESULT latency at %.0f ev/s, exactly-once (checkpoint 1000 ms): p50 %.1f ms, p99 %.1f ms (n=%d)%n", r, eo[0], eo[1], (long) eo[2]);
-      }
+      b.latencies(Arrays.stream(args, 2, args.length).mapToDouble(Double::parseDouble).toArray());
+      System.exit(0);
+    }
+    if (args.length > 1 && args[0].equals("windows")) {
+      new StreamBench(Integer.parseInt(args[1]), 0).windows();
       System.exit(0);
     }
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    new StreamBench(n, seconds).run();
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    double[] rates = args.length > 2 ? Arrays.stream(args, 2, args.length).mapToDouble(Double::parseDouble).toArray()
+        : new double[] {2_000, 10_000};
+    StreamBench b = new StreamBench(n, seconds);
+    b.throughputs();
+    b.latencies(rates);
+    b.windows();
     System.exit(0);
   }
 
-  void run() throws Exception {
-    Path churn = repo.resolve("examples/churn/bundle");
+  void throughputs() throws Exception {
     Bundle bundle = BundleLoader.load(churn);
-    List<byte[][]> rows = churnRecords(bundle, n);
-    String in = "bench-in-" + System.nanoTime();
-    kafka.createTopics(PARTITIONS, in);
-    produce(in, rows);
-
-    // Warm-up (JIT, ORT, broker segments): one small run of each job, not counted.
-    String warm = "bench-warm-" + System.nanoTime();
-    kafka.createTopics(PARTITIONS, warm);
-    produce(warm, rows.subList(0, Math.min(rows.size(), 50_000)));
-    throughput(warm, null, churn);
-    throughput(warm, "score", churn);
-
-    double identity = Math.max(throughput(in, null, churn), throughput(in, null, churn));
-    double scoring = Math.max(throughput(in, "score", churn), throughput(in, "score", churn));
-    System.out.printf("RESULT identity Kafka->Flink->Kafka: %.0f ev/s; scoring job: %.0f ev/s; ratio %.2f (best of 2 each)%n",
-        identity, scoring, scoring / identity);
-
-    double rate = Math.max(1000, scoring / 2);
-    for (double r : new double[] {rate, 1000}) {
-      double[] alo = latency(churn, r, "at-least-once");
-      System.out.printf("RESULT latency at %.0f ev/s, at-least-once: p50 %.1f ms, p99 %.1f ms (n=%d)%n", r, alo[0], alo[1], (long) alo[2]);
-      double[] eo = latency(churn, r, "exactly-once");
-      System.out.printf("RESULT latency at %.0f ev/s, exactly-once (checkpoint 1000 ms): p50 %.1f ms, p99 %.1f ms (n=%d)%n", r, eo[0], eo[1], (long) eo[2]);
+    List<GenericData.Record> records = churnRecords(bundle, n);
+    Map<InputFormat, String> topics = new HashMap<>();
+    for (InputFormat f : FORMATS) {
+      String in = "bench-in-" + f.flag() + "-" + System.nanoTime();
+      kafka.createTopics(PARTITIONS, in);
+      produce(in, encode(bundle, records, f));
+      topics.put(f, in);
+      // Warm-up (JIT, ORT, broker segments): one small run of each job, not counted.
+      String warm = "bench-warm-" + f.flag() + "-" + System.nanoTime();
+      kafka.createTopics(PARTITIONS, warm);
+      produce(warm, encode(bundle, records.subList(0, Math.min(records.size(), 50_000)), f));
+      for (String job : JOBS) {
+        throughput(warm, job, churn, f);
+      }
     }
+    for (InputFormat f : FORMATS) {
+      Map<String, Point> best = new HashMap<>();
+      for (int round = 0; round < 2; round++) {
+        for (String job : JOBS) {
+          Point p = throughput(topics.get(f), job, churn, f);
+          if (!best.containsKey(job) || p.rate() > best.get(job).rate()) {
+            best.put(job, p);
+          }
+        }
+      }
+      Point id = best.get("identity");
+      Point naive = best.get("naive");
+      Point ours = best.get("lockstep");
+      System.out.printf("RESULT throughput %s, %d records, best of 2: identity %.0f ev/s, naive %.0f ev/s, lockstep %.0f ev/s "
+              + "(mean batch %.1f); lockstep/identity %.2f, lockstep/naive %.2f%n",
+          f.flag(), n, id.rate(), naive.rate(), ours.rate(), ours.meanBatch(), ours.rate() / id.rate(), ours.rate() / naive.rate());
+    }
+  }
 
+  void latencies(double[] rates) throws Exception {
+    for (double rate : rates) {
+      for (InputFormat f : FORMATS) {
+        Map<String, Point> points = new HashMap<>();
+        for (String job : JOBS) {
+          points.put(job, latency(churn, rate, job, f));
+        }
+        Point id = points.get("identity");
+        Point naive = points.get("naive");
+        Point ours = points.get("lockstep");
+        System.out.printf("RESULT latency %s at %.0f ev/s, p50 / p99 ms: identity %.1f / %.1f, naive %.1f / %.1f, "
+                + "lockstep %.1f / %.1f (mean batch %.2f, n=%d); lockstep p50 - identity %+.1f ms, p99 / identity %.2f%n",
+            f.flag(), rate, id.p50(), id.p99(), naive.p50(), naive.p99(), ours.p50(), ours.p99(), ours.meanBatch(), ours.samples(),
+            ours.p50() - id.p50(), ours.p99() / id.p99());
+      }
+    }
+  }
+
+  void windows() throws Exception {
     Path windowsBundle = repo.resolve("common/src/test/resources/golden/windows/bundle");
     Path rowsBundle = rowsOnlyBundle(windowsBundle);
     List<byte[][]> events = windowEvents(BundleLoader.load(windowsBundle), n, 10_000);
@@ -128,31 +175,50 @@ public final class StreamBench {
     double withWindows = 0;
     double rowsOnly = 0;
     for (int round = 0; round < 2; round++) {
-      withWindows = Math.max(withWindows, throughput(win, "score", windowsBundle));
-      rowsOnly = Math.max(rowsOnly, throughput(win, "score", rowsBundle));
+      withWindows = Math.max(withWindows, throughput(win, "lockstep", windowsBundle, InputFormat.AVRO).rate());
+      rowsOnly = Math.max(rowsOnly, throughput(win, "lockstep", rowsBundle, InputFormat.AVRO).rate());
     }
     System.out.printf("RESULT window features: %.0f ev/s; same model, row features only: %.0f ev/s; ratio %.2f (best of 2 each)%n",
         withWindows, rowsOnly, withWindows / rowsOnly);
     System.out.println("RESULT " + stateBytes(BundleLoader.load(windowsBundle), events));
   }
 
-  /** Records per second through a bounded job, from the output topic's first to last record timestamp. */
-  double throughput(String in, String job, Path bundleDir) throws Exception {
-    String out = in + "-" + (job == null ? "identity" : job) + "-" + System.nanoTime();
-    kafka.createTopics(PARTITIONS, out, out + ".dlq");
-    StreamExecutionEnvironment env;
-    if (job == null) {
-      env = StreamExecutionEnvironment.getExecutionEnvironment(Loopback.bind(new Configuration()));
-      env.setParallelism(PARALLELISM);
-      env.setBufferTimeout(1);
-      env.getConfig().enableObjectReuse();
-      IdentityJob.build(env, kafka.bootstrap(), in, out, BundleBytes.read(bundleDir), 1);
-    } else {
-      env = StreamScoreJob.environment(StreamOptions.parse("--bundle", bundleDir.toString(), "--bootstrap", kafka.bootstrap(),
-          "--input-topic", in, "--output-topic", out, "--bounded", "--starting-offsets", "earliest",
-          "--parallelism", Integer.toString(PARALLELISM), "--group-id", out, "--checkpoint-ms", "10000", "--out-of-orderness", "5s"));
+  /** The job's environment: the bench's baselines or the real scoring job, with the same runtime settings. */
+  StreamExecutionEnvironment job(String job, Path bundleDir, InputFormat format, String in, String out, boolean bounded) {
+    if (job.equals("lockstep")) {
+      List<String> args = new ArrayList<>(List.of("--bundle", bundleDir.toString(), "--bootstrap", kafka.bootstrap(),
+          "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--input-format", format.flag(),
+          "--parallelism", Integer.toString(PARALLELISM), "--group-id", out, "--checkpoint-ms", Long.toString(CHECKPOINT_MS),
+          "--out-of-orderness", "5s", "--transactional-id-prefix", out));
+      if (bounded) {
+        args.add("--bounded");
+      }
+      return StreamScoreJob.environment(StreamOptions.parse(args.toArray(String[]::new)));
     }
-    env.execute("bench " + out);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Loopback.bind(new Configuration()));
+    env.setParallelism(PARALLELISM);
+    env.setBufferTimeout(1);
+    env.getConfig().enableObjectReuse();
+    env.enableCheckpointing(CHECKPOINT_MS, org.apache.flink.core.execution.CheckpointingMode.AT_LEAST_ONCE);
+    Configuration storage = new Configuration();
+    storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        Path.of(System.getProperty("java.io.tmpdir"), "lockstep-bench-checkpoints", out).toUri().toString());
+    env.configure(storage);
+    ShippedBundle bundle = ShippedBundle.read(bundleDir);
+    if (job.equals("identity")) {
+      IdentityJob.build(env, kafka.bootstrap(), in, out, bundle, 1, format, bounded);
+    } else {
+      NaiveJob.build(env, kafka.bootstrap(), in, out, bundle, format, bounded);
+    }
+    return env;
+  }
+
+  /** Records per second through a bounded job, from the output topic's first to last record timestamp. */
+  Point throughput(String in, String job, Path bundleDir, InputFormat format) throws Exception {
+    String out = in + "-" + job + "-" + System.nanoTime();
+    kafka.createTopics(PARTITIONS, out, out + ".dlq");
+    JobExecutionResult result = job(job, bundleDir, format, in, out, true).execute("bench " + out);
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     long count = 0;
@@ -162,31 +228,33 @@ public final class StreamBench {
       max = Math.max(max, r.timestamp());
       count++;
     }
-    long dead = kafka.readAll(out + ".dlq", 0, Duration.ofSeconds(3)).size();
-    System.out.printf("  %s on %s: %d out, %d dead letters in %d ms%n", job == null ? "identity" : bundleDir.getFileName(), in, count, dead, max - min);
-    return count * 1000.0 / Math.max(1, max - min);
+    long dead = job.equals("lockstep") ? kafka.readAll(out + ".dlq", 0, Duration.ofSeconds(3)).size() : 0;
+    double meanBatch = BatchStats.meanBatch(result.getAllAccumulatorResults());
+    System.out.printf("  %s %s on %s: %d out, %d dead letters in %d ms, mean batch %.1f%n", job, bundleDir.getFileName(), in, count,
+        dead, max - min, meanBatch);
+    return new Point(count * 1000.0 / Math.max(1, max - min), Double.NaN, Double.NaN, count, meanBatch);
   }
 
   /** Records sent as fast as possible, not measured, before a latency run. */
   static final int WARMUP_BURST = 50_000;
 
-  /** p50, p99 (ms) and sample count of producer create time → consumer receipt, at a fixed rate. */
-  double[] latency(Path bundleDir, double rate, String delivery) throws Exception {
-    String in = "lat-" + delivery + "-" + System.nanoTime();
+  /** p50, p99 (ms) of producer create time → consumer receipt at a fixed rate, at-least-once. */
+  Point latency(Path bundleDir, double rate, String job, InputFormat format) throws Exception {
+    String in = "lat-" + job + "-" + format.flag() + "-" + System.nanoTime();
     String out = in + "-out";
     kafka.createTopics(PARTITIONS, in, out, out + ".dlq");
-    JobClient job = StreamScoreJob.start(StreamOptions.parse("--bundle", bundleDir.toString(), "--bootstrap", kafka.bootstrap(),
-        "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", Integer.toString(PARALLELISM),
-        "--delivery", delivery, "--checkpoint-ms", delivery.equals("exactly-once") ? "1000" : "10000",
-        "--transactional-id-prefix", in, "--group-id", in));
+    StreamExecutionEnvironment env = job(job, bundleDir, format, in, out, false);
+    JobClient client = env.executeAsync("bench " + out);
     Map<String, Long> created = new ConcurrentHashMap<>();
     List<Long> latencies = new ArrayList<>();
     AtomicBoolean done = new AtomicBoolean();
     Thread consumer = new Thread(() -> consume(out, created, latencies, done));
     consumer.start();
     Thread.sleep(3000);
-    List<byte[][]> rows = churnRecords(BundleLoader.load(bundleDir), (int) (rate * latencySeconds));
+    Bundle bundle = BundleLoader.load(bundleDir);
+    List<byte[][]> rows = encode(bundle, churnRecords(bundle, (int) (rate * latencySeconds)), format);
     Properties p = producerProps();
+    Map<String, Object> before;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       // A long-running job is JIT-compiled; a few thousand paced records are not enough to get there
       // (C2 wants ~10k calls per method), so a burst, not measured, warms every path first.
@@ -197,6 +265,7 @@ public final class StreamBench {
       }
       producer.flush();
       Thread.sleep(5000);
+      before = client.getAccumulators().get();
       long warmupEnd = System.currentTimeMillis() + 1000;
       long start = System.nanoTime();
       for (int i = 0; i < rows.size(); i++) {
@@ -216,15 +285,39 @@ public final class StreamBench {
     Thread.sleep(3000);
     done.set(true);
     consumer.join();
-    job.cancel().get();
+    Map<String, Object> after = client.getAccumulators().get();
+    client.cancel().get();
+    double meanBatch = paced(before, after);
     long[] sorted;
     synchronized (latencies) {
       sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     }
+    System.out.printf("  latency %s %s at %.0f ev/s: %d samples%n", job, format.flag(), rate, sorted.length);
     if (sorted.length == 0) {
-      return new double[] {Double.NaN, Double.NaN, 0};
+      return new Point(rate, Double.NaN, Double.NaN, 0, meanBatch);
     }
-    return new double[] {sorted[sorted.length / 2], sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))], sorted.length};
+    return new Point(rate, sorted[sorted.length / 2], sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))],
+        sorted.length, meanBatch);
+  }
+
+  /** Mean batch of the paced part of a run: the accumulators' growth between two readings. */
+  static double paced(Map<String, Object> before, Map<String, Object> after) {
+    if (!(after.get(BatchStats.ROWS) instanceof Long rows) || !(after.get(BatchStats.BATCHES) instanceof Long batches)) {
+      return Double.NaN;
+    }
+    long rows0 = before.get(BatchStats.ROWS) instanceof Long r ? r : 0;
+    long batches0 = before.get(BatchStats.BATCHES) instanceof Long b ? b : 0;
+    return batches == batches0 ? Double.NaN : (double) (rows - rows0) / (batches - batches0);
+  }
+
+  static List<byte[][]> encode(Bundle bundle, List<GenericData.Record> records, InputFormat format) {
+    AvroCodec codec = new AvroCodec(bundle.inputSchema());
+    String key = bundle.spec().key();
+    List<byte[][]> out = new ArrayList<>(records.size());
+    for (GenericData.Record r : records) {
+      out.add(new byte[][] {r.get(key).toString().getBytes(StandardCharsets.UTF_8), format.encode(r, codec)});
+    }
+    return out;
   }
 
   private void consume(String topic, Map<String, Long> created, List<Long> latencies, AtomicBoolean done) {
@@ -282,8 +375,8 @@ public final class StreamBench {
     }
   }
 
-  /** {key, value} pairs: the churn example's good rows, cycled, with fresh customer ids. */
-  List<byte[][]> churnRecords(Bundle bundle, int count) throws Exception {
+  /** The churn example's good rows, cycled, with fresh customer ids. */
+  List<GenericData.Record> churnRecords(Bundle bundle, int count) throws Exception {
     List<GenericData.Record> base = new ArrayList<>();
     Path csv = repo.resolve("examples/churn/events.csv");
     try (Reader r = Files.newBufferedReader(csv)) {
@@ -297,13 +390,11 @@ public final class StreamBench {
         }
       }
     }
-    AvroCodec codec = new AvroCodec(bundle.inputSchema());
-    List<byte[][]> out = new ArrayList<>(count);
+    List<GenericData.Record> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       GenericData.Record rec = new GenericData.Record(base.get(i % base.size()), false);
-      String id = "U" + i;
-      rec.put("customer_id", id);
-      out.add(new byte[][] {id.getBytes(StandardCharsets.UTF_8), codec.binary(rec)});
+      rec.put("customer_id", "U" + i);
+      out.add(rec);
     }
     return out;
   }
