@@ -1,6 +1,6 @@
 package io.lockstep.batch.spark;
 
-import io.lockstep.batch.cli.DeadLetterFlags;
+import io.lockstep.deadletter.DeadLetterFlags;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.local.ScoreOptions;
 import io.lockstep.deadletter.DeadLetterPolicy;

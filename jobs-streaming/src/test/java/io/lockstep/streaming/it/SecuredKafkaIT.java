@@ -84,7 +84,7 @@ class SecuredKafkaIT {
         .contains("authentication failed").contains(kafka.bootstrap()).contains("SCRAM-SHA-512");
     assertThat(job.seconds).as("no retry loop").isLessThan(60);
 
-    CliProduceTailIT.Result tail = CliProduceTailIT.lockstep(tmp, List.of(), "tail", "--bootstrap", kafka.bootstrap(),
+    LockstepProcess tail = CliProduceTailIT.lockstep(tmp, List.of(), "tail", "--bootstrap", kafka.bootstrap(),
         "--topic", "any", "--idle", "1", "--kafka-config", bad.toString());
     assertThat(tail.code()).as(tail.err()).isEqualTo(1);
     assertThat(errorLines(tail.err(), "lockstep:")).singleElement().asString().contains("authentication failed");
@@ -101,7 +101,7 @@ class SecuredKafkaIT {
     assertThat(job.code).as(job.output).isEqualTo(1);
     assertThat(errorLines(job.output, "lockstep-stream:")).singleElement().asString().contains("TLS handshake");
 
-    CliProduceTailIT.Result produce = CliProduceTailIT.lockstep(tmp, List.of(), "produce", "--bootstrap", kafka.bootstrap(),
+    LockstepProcess produce = CliProduceTailIT.lockstep(tmp, List.of(), "produce", "--bootstrap", kafka.bootstrap(),
         "--topic", "any", "--bundle", GoldenFixture.of("lr").bundle().toString(),
         "--input", GoldenFixture.of("lr").inputCsv().toString(), "--kafka-config", noTrust.toString());
     assertThat(produce.code()).as(produce.err()).isEqualTo(1);
