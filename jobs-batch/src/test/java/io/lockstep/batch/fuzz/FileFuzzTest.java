@@ -67,7 +67,7 @@ class FileFuzzTest {
     }
     byte[] valid = Files.readAllBytes(clean);
     int finished = 0;
-    for (int i = 0; i < Mutator.cases(format == FileFormat.PARQUET ? 10 : 25); i++) {
+    for (int i = 0; i < Mutator.cases(format == FileFormat.PARQUET ? 6 : 15); i++) {
       byte[] input = mutator.mutate(valid);
       Path in = Files.write(tmp.resolve("in-" + i + "." + format.extension()), input);
       Path out = tmp.resolve("out-" + i + ".jsonl");
