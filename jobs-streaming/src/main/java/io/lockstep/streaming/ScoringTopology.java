@@ -48,6 +48,7 @@ public final class ScoringTopology {
   public static final String SCORE_UID = "score";
   public static final String SINK_UID = "prediction-sink";
   public static final String DLQ_UID = "dlq-sink";
+  public static final String DRIFT_UID = "drift-sink";
 
   private ScoringTopology() {}
 
@@ -90,7 +91,7 @@ public final class ScoringTopology {
       input = windowed;
     }
     ScoringSettings settings = new ScoringSettings(o.inputFormat(), o.keep(), o.batchSize(), o.flushMillis(),
-        o.withFeatures(), o.onnxThreads());
+        o.withFeatures(), o.onnxThreads(), o.monitoring().drift());
     SingleOutputStreamOperator<OutRecord> scored = beforeScoring.apply(input)
         .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), new ScoringOperator(bundleBytes, settings))
         .uid(SCORE_UID);
@@ -99,6 +100,11 @@ public final class ScoringTopology {
 
     scored.sinkTo(sink(o, o.outputTopic(), "predictions")).uid(SINK_UID).name("Kafka " + o.outputTopic());
     deadLetters.sinkTo(sink(o, o.deadLetterTopic(), "dlq")).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
+    if (bundle.sha256().containsKey(Bundle.PROFILE_JSON)) {
+      String driftTopic = o.monitoring().driftTopic(o.outputTopic());
+      scored.getSideOutput(io.lockstep.streaming.scoring.DriftAlerts.TAG).sinkTo(sink(o, driftTopic, "drift"))
+          .uid(DRIFT_UID).name("Kafka " + driftTopic);
+    }
   }
 
   static KafkaSource<InputEvent> source(StreamOptions o, ShippedBundle bundleBytes, boolean windows) {

@@ -125,6 +125,9 @@ public final class StreamOptions {
   @Mixin
   private KafkaClientOptions kafka = new KafkaClientOptions();
 
+  @Mixin
+  private MonitoringOptions monitoring = new MonitoringOptions();
+
   private StreamOptions() {}
 
   /**
@@ -178,6 +181,7 @@ public final class StreamOptions {
       throw new IllegalArgumentException("--bootstrap must be HOST:PORT[,HOST:PORT...], got '" + bootstrap + "'");
     }
     kafka.settings();
+    monitoring.validate();
   }
 
   private String bundleName() {
@@ -295,6 +299,11 @@ public final class StreamOptions {
 
   public String jobName() {
     return jobName != null ? jobName : "lockstep-score-" + bundleName();
+  }
+
+  /** {@code --prometheus-port} and the drift windows (docs/spec.md, Metrics and Drift). */
+  public MonitoringOptions monitoring() {
+    return monitoring;
   }
 
   /** The merged {@code --kafka-config} and {@code --kafka-property} settings, for every client the job opens. */
