@@ -23,7 +23,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * letters by reason kind, batch sizes and scoring latency as histograms, the model as an info
  * metric, and, with a profile in the bundle, PSI per column over tumbling {@link DriftWindow}s
  * (a gauge per column, and alerts above the threshold). All under the operator's {@code lockstep}
- * group; labels come from key/value groups ({@code kind}, {@code model}, {@code column}).
+ * group; labels come from key/value groups. Prometheus names (prefix
+ * {@code flink_taskmanager_job_task_operator_lockstep_}): {@code kind_deadLettered{kind}},
+ * {@code batchSize}, {@code scoringLatencyMs}, {@code model_info{model}}, {@code drift_column_psi{column}}.
  */
 final class StreamMonitoring {
   private final Map<Reason.Kind, Counter> deadByKind = new EnumMap<>(Reason.Kind.class);
@@ -37,18 +39,18 @@ final class StreamMonitoring {
                    DriftWindow.Settings driftSettings) {
     MetricGroup g = operatorGroup.addGroup("lockstep");
     for (Reason.Kind k : Reason.Kind.values()) {
-      deadByKind.put(k, g.addGroup("kind", k.prefix()).counter("deadLetteredByKind"));
+      deadByKind.put(k, g.addGroup("kind", k.prefix()).counter("deadLettered"));
     }
     batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1_000));
     scoringLatency = g.histogram("scoringLatencyMs", new DescriptiveStatisticsHistogram(1_000));
     model = bundle.id();
-    g.addGroup("model", model).gauge("modelInfo", (Gauge<Integer>) () -> 1);
+    g.addGroup("model", model).gauge("info", (Gauge<Integer>) () -> 1);
     drift = bundle.profile().map(p -> new DriftWindow(p, pipeline.columnNames(), fields, driftSettings)).orElse(null);
     psi = new double[drift == null ? 0 : drift.columns().size()];
     for (int i = 0; i < psi.length; i++) {
       int c = i;
       ColumnProfile col = drift.columns().get(i);
-      g.addGroup("column", col.name()).addGroup("column_kind", col.kind().text()).gauge("driftPsi", (Gauge<Double>) () -> psi[c]);
+      g.addGroup("drift").addGroup("column", col.name()).gauge("psi", (Gauge<Double>) () -> psi[c]);
     }
   }
 
