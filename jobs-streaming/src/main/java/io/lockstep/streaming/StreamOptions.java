@@ -1,6 +1,8 @@
 package io.lockstep.streaming;
 
 import io.lockstep.avro.InputFormat;
+import io.lockstep.deadletter.DeadLetterFlags;
+import io.lockstep.deadletter.DeadLetterPolicy;
 import io.lockstep.kafka.KafkaClientOptions;
 import io.lockstep.kafka.KafkaSettings;
 import java.io.PrintWriter;
@@ -126,6 +128,9 @@ public final class StreamOptions {
   private KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Mixin
+  private DeadLetterFlags deadLetters = new DeadLetterFlags();
+
+  @Mixin
   private MonitoringOptions monitoring = new MonitoringOptions();
 
   private StreamOptions() {}
@@ -181,6 +186,7 @@ public final class StreamOptions {
       throw new IllegalArgumentException("--bootstrap must be HOST:PORT[,HOST:PORT...], got '" + bootstrap + "'");
     }
     kafka.settings();
+    deadLetters.policy();
     monitoring.validate();
   }
 
@@ -301,7 +307,12 @@ public final class StreamOptions {
     return jobName != null ? jobName : "lockstep-score-" + bundleName();
   }
 
-  /** {@code --prometheus-port} and the drift windows (docs/spec.md, Metrics and Drift). */
+  /** {@code --dead-letter-max-original}, {@code --max-dead-fraction}, {@code --min-records} (docs/spec.md, Dead letters). */
+  public DeadLetterPolicy deadLetterPolicy() {
+    return deadLetters.policy();
+  }
+
+  /** {@code --prometheus-port} and the drift windows (docs/spec.md, Streaming metrics and Drift). */
   public MonitoringOptions monitoring() {
     return monitoring;
   }

@@ -1,6 +1,7 @@
 package io.lockstep.batch.cli;
 
 import io.lockstep.bundle.BundleException;
+import io.lockstep.score.ModelCannotRun;
 import io.lockstep.spec.SpecException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -48,7 +49,8 @@ public final class LockstepCli implements Runnable {
   }
 
   static String oneLine(Throwable ex) {
-    if (ex instanceof BundleException || ex instanceof SpecException || ex instanceof IllegalArgumentException) {
+    if (ex instanceof BundleException || ex instanceof SpecException || ex instanceof IllegalArgumentException
+        || ex instanceof ModelCannotRun) {
       return ex.getMessage();
     }
     Throwable root = ex;

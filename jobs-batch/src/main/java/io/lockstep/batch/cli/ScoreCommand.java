@@ -7,6 +7,7 @@ import io.lockstep.batch.local.RunSummary;
 import io.lockstep.batch.local.ScoreOptions;
 import io.lockstep.batch.local.SingleNodeRunner;
 import io.lockstep.deadletter.DeadLetterBudgetExceeded;
+import io.lockstep.deadletter.DeadLetterFlags;
 import io.lockstep.io.InputDamage;
 import io.lockstep.profile.Psi;
 import java.nio.file.Path;

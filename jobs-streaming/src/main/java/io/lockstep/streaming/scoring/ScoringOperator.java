@@ -8,6 +8,7 @@ import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
+import io.lockstep.score.ModelCannotRun;
 import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.PredictionBuilder;
 import io.lockstep.score.ScorerOptions;
@@ -18,6 +19,7 @@ import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.window.WindowSet;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -85,7 +87,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     builder = new PredictionBuilder(bundle, scorer.fields(), settings.keep(), true);
     featureField = settings.withFeatures() ? new FeatureVectorField(builder.schema()) : null;
     codec = new AvroCodec(featureField == null ? builder.schema() : featureField.schema());
-    metrics = StreamMetrics.register(getMetricGroup(), true);
+    metrics = StreamMetrics.register(getMetricGroup(), true, settings.deadLetters());
     monitoring = new StreamMonitoring(getMetricGroup(), bundle, pipeline, scorer.fields(), settings.drift());
     buffer.onBatch(monitoring::batch);
     reuse = new StreamRecord<>(null);
@@ -136,10 +138,15 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     }
   }
 
+  /** A model that cannot run fails the job once: a restart would replay the same records into the same failure. */
   private void flush() {
     int rows = buffer.size();
     if (rows > 0) {
-      buffer.flush(sink);
+      try {
+        buffer.flush(sink);
+      } catch (ModelCannotRun e) {
+        throw new SuppressRestartsException(e);
+      }
       batchStats.add(rows);
     }
     policy.flushed();
@@ -183,7 +190,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private void deadLetter(InputEvent e, Reason reason, GenericData.Record record) {
     String key = record == null ? null : windows.key(FieldAccessor.of(record));
     output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
-    metrics.dead();
+    metrics.dead(reason);
     monitoring.dead(reason);
   }
 }

@@ -1,8 +1,9 @@
 package io.lockstep.streaming.scoring;
 
 import io.lockstep.avro.InputFormat;
-import java.io.Serializable;
+import io.lockstep.deadletter.DeadLetterPolicy;
 import io.lockstep.profile.DriftWindow;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -12,12 +13,22 @@ import java.util.List;
  * @param drift the drift windows, used when the bundle has a profile (docs/spec.md, Drift)
  */
 public record ScoringSettings(InputFormat format, List<String> keep, int batchSize, long flushMillis,
-                              boolean withFeatures, int onnxThreads, DriftWindow.Settings drift) implements Serializable {
+                              boolean withFeatures, int onnxThreads, DeadLetterPolicy deadLetters,
+                              DriftWindow.Settings drift) implements Serializable {
 
-  /** Default drift windows (1 min or 10,000 records, PSI threshold 0.2). */
+  /** Default drift windows: 1 min or 10,000 records, PSI threshold 0.2. */
+  public static final DriftWindow.Settings DEFAULT_DRIFT = new DriftWindow.Settings(DriftWindow.Settings.DEFAULT_MILLIS,
+      DriftWindow.Settings.DEFAULT_RECORDS, DriftWindow.Settings.DEFAULT_MIN_RECORDS, io.lockstep.profile.Psi.DEFAULT_THRESHOLD);
+
+  /** The default drift windows. */
+  public ScoringSettings(InputFormat format, List<String> keep, int batchSize, long flushMillis, boolean withFeatures,
+                         int onnxThreads, DeadLetterPolicy deadLetters) {
+    this(format, keep, batchSize, flushMillis, withFeatures, onnxThreads, deadLetters, DEFAULT_DRIFT);
+  }
+
+  /** The default dead-letter policy (64 KiB originals, no budget) and drift windows: tests and tools. */
   public ScoringSettings(InputFormat format, List<String> keep, int batchSize, long flushMillis, boolean withFeatures,
                          int onnxThreads) {
-    this(format, keep, batchSize, flushMillis, withFeatures, onnxThreads, new DriftWindow.Settings(DriftWindow.Settings.DEFAULT_MILLIS,
-        DriftWindow.Settings.DEFAULT_RECORDS, DriftWindow.Settings.DEFAULT_MIN_RECORDS, io.lockstep.profile.Psi.DEFAULT_THRESHOLD));
+    this(format, keep, batchSize, flushMillis, withFeatures, onnxThreads, DeadLetterPolicy.DEFAULTS, DEFAULT_DRIFT);
   }
 }
