@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,8 @@ import org.apache.avro.Schema;
  *       link to {@code /etc/passwd} is refused before a byte of it is read;</li>
  *   <li>YAML is read with {@link BoundedYaml}'s size and depth limits, a zip within {@link BundleLimits}.</li>
  * </ul>
- * Small files are verified first and the model's sha256 last, so a broken spec fails fast. Every
+ * The small files are verified and parsed before the model's sha256 is computed, so a broken or
+ * hostile spec fails fast, whatever the model's size. Every
  * error names the file as the user knows it ({@code /models/churn/features.yaml},
  * {@code churn.zip!/input.avsc}). The model itself is checked against the spec when a scorer opens
  * it ({@link io.lockstep.score.OnnxScorer}).
@@ -77,10 +76,10 @@ public final class BundleLoader {
         throw new BundleException(yamlName + ": sha256: does not list " + file + "; every bundle file must be listed (rewrite it with `lockstep bundle`)");
       }
     }
-    List<String> modelLast = new ArrayList<>(sha.keySet());
-    modelLast.sort(Comparator.comparing(Bundle.MODEL_ONNX::equals));
-    for (String file : modelLast) {
-      verify(root, file, sha.get(file), origin);
+    for (String file : sha.keySet()) {
+      if (!file.equals(Bundle.MODEL_ONNX)) {
+        verify(root, file, sha.get(file), origin);
+      }
     }
     Schema schema = readSchema(root.resolve(Bundle.INPUT_AVSC), Bundle.where(origin, Bundle.INPUT_AVSC));
     FeatureSpec spec;
@@ -89,6 +88,7 @@ public final class BundleLoader {
     } catch (SpecException e) {
       throw new BundleException(e.getMessage(), e);
     }
+    verify(root, Bundle.MODEL_ONNX, sha.get(Bundle.MODEL_ONNX), origin);
     String identity;
     try {
       identity = Sha256.of(yaml);

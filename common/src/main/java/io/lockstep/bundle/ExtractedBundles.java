@@ -100,11 +100,31 @@ final class ExtractedBundles {
     }
   }
 
+  /**
+   * Records that the zip with sha256 {@code zipSha256} holds {@code bundle}, already loaded and
+   * verified from its directory: loads of that zip in this JVM then need no extraction.
+   */
+  static void remember(String zipSha256, Bundle bundle) {
+    synchronized (EXTRACTING) {
+      Extraction ex = new Extraction(new WeakReference<>(bundle), null);
+      synchronized (LIVE) {
+        Extraction live = LIVE.get(zipSha256);
+        if (live != null && live.bundle.get() != null) {
+          return;
+        }
+        LIVE.put(zipSha256, ex);
+      }
+      CLEANER.register(bundle, () -> release(zipSha256, ex));
+    }
+  }
+
   private static void release(String sha, Extraction ex) {
     synchronized (LIVE) {
       LIVE.remove(sha, ex);
     }
-    ex.folder.delete();
+    if (ex.folder != null) {
+      ex.folder.delete();
+    }
   }
 
   private static synchronized void startOnce() {
@@ -149,6 +169,7 @@ final class ExtractedBundles {
     return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
+  /** A loaded bundle of a zip, and its folder (null for a bundle loaded from its own directory). */
   private record Extraction(WeakReference<Bundle> bundle, Folder folder) {}
 
   /** A temporary folder locked by this JVM until deleted: the lock file, and the zip's content in {@code bundle/}. */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -50,7 +51,11 @@ public final class ShippedBundle implements Serializable {
       for (String f : bundle.sha256().keySet()) {
         files.put(f, Files.readAllBytes(bundle.dir().resolve(f).toRealPath()));
       }
-      return ofDirectory(path.toString(), files);
+      ShippedBundle shipped = ofDirectory(path.toString(), files);
+      // This JVM (the Spark driver, the Flink client; in local mode also the executors) has just
+      // verified the directory: it need not extract and verify the shipped copy again.
+      ExtractedBundles.remember(shipped.sha256, bundle);
+      return shipped;
     } catch (IOException e) {
       throw new BundleException(path + ": cannot read: " + e.getMessage(), e);
     }
@@ -86,13 +91,23 @@ public final class ShippedBundle implements Serializable {
     return zip.length;
   }
 
-  /** A deterministic zip (sorted names, no timestamps), so that the same files give the same sha256. */
+  /**
+   * A deterministic zip (sorted names, no timestamps), so that the same files give the same sha256.
+   * Entries are stored, not deflated: ONNX weights barely compress, and deflating a large model
+   * would add seconds to every job start.
+   */
   private static byte[] zip(Map<String, byte[]> sorted) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream out = new ZipOutputStream(bytes)) {
       for (Map.Entry<String, byte[]> f : sorted.entrySet()) {
         ZipEntry e = new ZipEntry(f.getKey());
         e.setTime(0);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(f.getValue().length);
+        e.setCompressedSize(f.getValue().length);
+        CRC32 crc = new CRC32();
+        crc.update(f.getValue());
+        e.setCrc(crc.getValue());
         out.putNextEntry(e);
         out.write(f.getValue());
         out.closeEntry();
