@@ -4,6 +4,7 @@ import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
+import io.lockstep.streaming.kafka.KafkaInputSource;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.streaming.kafka.OutRecordSerializer;
 import io.lockstep.streaming.kafka.SchemaTopic;
@@ -70,7 +71,7 @@ public final class ScoringTopology {
     SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic(),
         o.withFeatures() ? new io.lockstep.streaming.scoring.FeatureVectorField(predictions).schema() : predictions);
     boolean windows = !bundle.spec().windowFeatures().isEmpty();
-    SingleOutputStreamOperator<InputEvent> read = env.fromSource(source(o, bundleBytes, windows), watermarks(o, windows), SOURCE_UID)
+    SingleOutputStreamOperator<InputEvent> read = env.fromSource(new KafkaInputSource<>(source(o, bundleBytes, windows)), watermarks(o, windows), SOURCE_UID)
         .uid(SOURCE_UID).name("Kafka " + o.inputTopic() + " (" + o.inputFormat().flag() + ")");
     DataStream<InputEvent> input = read;
 
@@ -170,6 +171,6 @@ public final class ScoringTopology {
       defaults.put("transaction.timeout.ms", "600000");
     }
     // The user's settings (security, and tuning such as compression) override the job's defaults.
-    return o.kafka().over(defaults, Map.of());
+    return o.kafka().over(defaults, Map.of("bootstrap.servers", o.bootstrap()));
   }
 }

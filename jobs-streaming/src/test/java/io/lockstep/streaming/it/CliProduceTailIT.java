@@ -35,26 +35,32 @@ class CliProduceTailIT {
 
   @Test
   void produceScoreAndTailRoundTripTheGoldenRows() throws Exception {
+    check(KafkaBroker.shared(), tmp);
+  }
+
+  /** The whole round trip against {@code kafka} (plaintext here, SASL_SSL in {@link SecuredKafkaIT}). */
+  static void check(KafkaBroker kafka, Path tmp) throws Exception {
     assumeTrue(LockstepProcess.available(),
         "jobs-batch/target/lockstep-jobs-batch.jar not built (run the reactor: mvn verify)");
-    KafkaBroker kafka = KafkaBroker.shared();
     GoldenFixture fx = GoldenFixture.of("lr");
     String in = StreamHarness.topic("cli-in");
     String out = in + "-predictions";
     kafka.createTopics(1, in, out, out + ".dlq");
 
-    LockstepProcess produce = lockstep("produce", "--bootstrap", kafka.bootstrap(), "--topic", in, "--bundle", fx.bundle().toString(),
+    LockstepProcess produce = lockstep(tmp, kafka.clientArgs(), "produce", "--bootstrap", kafka.bootstrap(), "--topic", in, "--bundle", fx.bundle().toString(),
         "--input", fx.inputCsv().toString(), "--input-format", "avro");
     assertThat(produce.code()).as(produce.err()).isZero();
     assertThat(produce.out()).contains("lockstep produce: sent ");
     assertThat(produce.err()).contains("decode:monthly_charges").contains("not sent");
 
-    StreamScoreJob.environment(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
-        "--input-topic", in, "--output-topic", out, "--bounded", "--starting-offsets", "earliest")).execute("cli");
+    List<String> args = new ArrayList<>(List.of("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
+        "--input-topic", in, "--output-topic", out, "--bounded", "--starting-offsets", "earliest"));
+    args.addAll(kafka.clientArgs());
+    StreamScoreJob.environment(StreamOptions.parse(args.toArray(String[]::new))).execute("cli");
 
     Map<Integer, GoldenFixture.Expected> expected = fx.expected();
     Path csv = tmp.resolve("predictions.csv");
-    LockstepProcess tail = lockstep("tail", "--bootstrap", kafka.bootstrap(), "--topic", out, "--from-beginning",
+    LockstepProcess tail = lockstep(tmp, kafka.clientArgs(), "tail", "--bootstrap", kafka.bootstrap(), "--topic", out, "--from-beginning",
         "--max", Integer.toString(expected.size()), "--idle", "20", "--format", "csv", "--output", csv.toString());
     // no --bundle: the flags of docs/spec.md (CLI) suffice, tail reads the schema the job published on <topic>.schema
     assertThat(tail.code()).as(tail.err()).isZero();
@@ -71,7 +77,7 @@ class CliProduceTailIT {
     }
 
     Path dead = tmp.resolve("dead.jsonl");
-    LockstepProcess tailDead = lockstep("tail", "--bootstrap", kafka.bootstrap(), "--topic", out + ".dlq", "--from-beginning",
+    LockstepProcess tailDead = lockstep(tmp, kafka.clientArgs(), "tail", "--bootstrap", kafka.bootstrap(), "--topic", out + ".dlq", "--from-beginning",
         "--idle", "3", "--output", dead.toString());
     assertThat(tailDead.code()).as(tailDead.err()).isZero();
     List<String> reasons = new ArrayList<>();
@@ -84,7 +90,10 @@ class CliProduceTailIT {
     assertThat(reasons).containsExactlyInAnyOrderElementsOf(expectedReasons);
   }
 
-  private LockstepProcess lockstep(String... args) throws IOException, InterruptedException {
-    return LockstepProcess.run(tmp, args);
+  /** Runs {@code bin/lockstep ARGS CLIENT_ARGS} (the broker's {@code --kafka-config} when secured). */
+  static LockstepProcess lockstep(Path tmp, List<String> clientArgs, String... args) throws IOException, InterruptedException {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(clientArgs);
+    return LockstepProcess.run(tmp, all.toArray(String[]::new));
   }
 }
