@@ -53,6 +53,7 @@ public final class ScoringTopology {
   public static final String SCORE_UID = "score";
   public static final String SINK_UID = "prediction-sink";
   public static final String DLQ_UID = "dlq-sink";
+  public static final String DRIFT_UID = "drift-sink";
 
   private ScoringTopology() {}
 
@@ -95,7 +96,7 @@ public final class ScoringTopology {
       input = windowed;
     }
     ScoringSettings settings = new ScoringSettings(o.inputFormat(), o.keep(), o.batchSize(), o.flushMillis(),
-        o.withFeatures(), o.onnxThreads(), o.deadLetterPolicy());
+        o.withFeatures(), o.onnxThreads(), o.deadLetterPolicy(), o.monitoring().drift());
     SingleOutputStreamOperator<OutRecord> scored = beforeScoring.apply(input)
         .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), new ScoringOperator(bundleBytes, settings))
         .uid(SCORE_UID);
@@ -104,6 +105,11 @@ public final class ScoringTopology {
 
     scored.sinkTo(sink(o, "predictions", new OutRecordSerializer(o.outputTopic()))).uid(SINK_UID).name("Kafka " + o.outputTopic());
     deadLetters.sinkTo(deadLetterSink(o)).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
+    if (bundle.sha256().containsKey(Bundle.PROFILE_JSON)) {
+      String driftTopic = o.monitoring().driftTopic(o.outputTopic());
+      scored.getSideOutput(io.lockstep.streaming.scoring.DriftAlerts.TAG).sinkTo(sink(o, "drift", new OutRecordSerializer(driftTopic)))
+          .uid(DRIFT_UID).name("Kafka " + driftTopic);
+    }
   }
 
   static KafkaSource<InputEvent> source(StreamOptions o, ShippedBundle bundleBytes, boolean windows) {
