@@ -29,6 +29,7 @@ public final class AvroBinaryDecoder {
   private final GenericDatumReader<Object>[] readers;
   private final long fingerprint;
   private BinaryDecoder decoder;
+  private BoundedDatumReader.Bounded bounded;
 
   @SuppressWarnings("unchecked")
   public AvroBinaryDecoder(Schema schema) {
@@ -36,7 +37,7 @@ public final class AvroBinaryDecoder {
     this.fields = schema.getFields();
     this.readers = new GenericDatumReader[fields.size()];
     for (Schema.Field f : fields) {
-      readers[f.pos()] = new GenericDatumReader<>(f.schema(), f.schema(), GenericData.get());
+      readers[f.pos()] = new BoundedDatumReader(f.schema());
     }
     this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
   }
@@ -66,10 +67,13 @@ public final class AvroBinaryDecoder {
       return Decoded.failed(Reason.undecodableRecord());
     }
     decoder = DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, decoder);
+    if (bounded == null || !bounded.wraps(decoder)) {
+      bounded = new BoundedDatumReader.Bounded(decoder);
+    }
     GenericData.Record r = new GenericData.Record(schema);
     for (Schema.Field f : fields) {
       try {
-        r.put(f.pos(), readers[f.pos()].read(null, decoder));
+        r.put(f.pos(), readers[f.pos()].read(null, bounded));
       } catch (EOFException e) {
         return Decoded.failed(Reason.undecodableRecord());
       } catch (IOException | RuntimeException e) {

@@ -93,6 +93,14 @@ public final class CsvParser {
     return c;
   }
 
+  /**
+   * Numbers the next record's line {@code line}, for a reader that starts inside a file (Spark reads
+   * a large file in ranges, each from a line start, see docs/spark.md). Call between records.
+   */
+  public void continueAtLine(int line) {
+    this.line = line;
+  }
+
   /** The next record, or null at the end of input. Blank lines yield a row with one null cell. */
   public Row next() throws IOException {
     if (peek() < 0) {

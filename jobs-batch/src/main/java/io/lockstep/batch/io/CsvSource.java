@@ -46,6 +46,14 @@ public final class CsvSource implements RecordSource {
     return s.startsWith("\uFEFF") ? s.substring(1) : s;
   }
 
+  /**
+   * Numbers the records that follow from line {@code firstLine}: for a range of a file read after
+   * its header line (Spark's split reading), so sources and damage name the file's own lines.
+   */
+  public void numberFrom(int firstLine) {
+    parser.continueAtLine(firstLine);
+  }
+
   @Override
   public RawRecord next() throws IOException {
     CsvParser.Row row;

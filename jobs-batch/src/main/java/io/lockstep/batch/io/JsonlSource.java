@@ -35,6 +35,15 @@ public final class JsonlSource implements RecordSource {
     this.decoder = new JsonRecordDecoder(schema, extras);
   }
 
+  /**
+   * Numbers the lines that follow from {@code firstLine}, starting at byte {@code firstByte}: for a
+   * range of a file (Spark's split reading), so sources and damage name the file's own lines.
+   */
+  public void numberFrom(int firstLine, long firstByte) {
+    this.lineNo = firstLine - 1;
+    this.offset = firstByte;
+  }
+
   @Override
   public RawRecord next() throws IOException {
     while (true) {

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.deadletter.DeadLetterPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,7 +55,7 @@ class SparkVerifyParityTest {
     Path sparkOut = tmp.resolve(name + "-spark");
     Path sparkMetrics = tmp.resolve(name + "-spark-metrics.json");
     SparkScoreJob.run(spark, new SparkScoreOptions(fx.bundle().toString(), fx.inputCsv().toString(), sparkOut.toString(), List.of(),
-        32, FileFormat.CSV, FileFormat.JSONL, 0, true, null, sparkMetrics.toString()));
+        32, FileFormat.CSV, FileFormat.JSONL, 0, true, null, sparkMetrics.toString(), false));
 
     // --metrics-json: the same counters at both levels
     JsonNode m1 = l1.metrics().toJson(1.0, null);
