@@ -17,6 +17,7 @@ import io.lockstep.streaming.window.UnreadableRouter;
 import io.lockstep.streaming.window.WindowFeatureFunction;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
@@ -144,10 +145,17 @@ public final class ScoringTopology {
     return o.sourceIdleMillis() > 0 ? s.withIdleness(java.time.Duration.ofMillis(o.sourceIdleMillis())) : s;
   }
 
-  /** The dead-letter sink: its serializer fits every dead letter under this producer's {@code max.request.size}. */
+  /**
+   * The dead-letter sink: its serializer fits every dead letter under this producer's
+   * {@code max.request.size} and, when the topic exists, under its {@code max.message.bytes}.
+   */
   static KafkaSink<DeadLetterEvent> deadLetterSink(StreamOptions o) {
-    int maxRequest = Integer.parseInt(producerConfig(o, "dlq").getProperty("max.request.size", "1048576").trim());
-    return sink(o, "dlq", new DeadLetterSerializer(o.deadLetterTopic(), o.deadLetterPolicy().maxOriginalBytes(), maxRequest));
+    int maxRecord = Integer.parseInt(producerConfig(o, "dlq").getProperty("max.request.size", "1048576").trim());
+    OptionalInt topicLimit = TopicMessageLimit.of(o.bootstrap(), o.kafka(), o.deadLetterTopic());
+    if (topicLimit.isPresent() && topicLimit.getAsInt() < maxRecord) {
+      maxRecord = topicLimit.getAsInt();
+    }
+    return sink(o, "dlq", new DeadLetterSerializer(o.deadLetterTopic(), o.deadLetterPolicy().maxOriginalBytes(), maxRecord));
   }
 
   static <T> KafkaSink<T> sink(StreamOptions o, String role, KafkaRecordSerializationSchema<T> serializer) {
