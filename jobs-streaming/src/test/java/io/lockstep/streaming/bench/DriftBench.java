@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
@@ -113,23 +112,13 @@ public final class DriftBench {
     return values.size() / seconds;
   }
 
-  /** Customers of the lr schema (the golden fixture's fields), Avro-encoded. */
+  /** Customers of the lr schema drawn as in StreamDriftIT, Avro-encoded. */
   private static List<byte[]> values(Bundle bundle, int n) {
     AvroCodec codec = new AvroCodec(bundle.inputSchema());
     Random rnd = new Random(5);
     List<byte[]> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      GenericData.Record r = new GenericData.Record(bundle.inputSchema());
-      r.put("customer_id", "B" + i);
-      r.put("tenure_months", rnd.nextInt(72));
-      r.put("monthly_charges", 70 + 20 * rnd.nextGaussian());
-      r.put("total_charges", 1000 + 800 * rnd.nextGaussian());
-      r.put("support_calls", rnd.nextInt(5));
-      r.put("days_since_login", -12 * Math.log(1 - rnd.nextDouble()));
-      r.put("discount_pct", (float) (50 * rnd.nextDouble()));
-      r.put("country", List.of("US", "DE", "FR", "GB", "NO", "BR").get(rnd.nextInt(6)));
-      r.put("age", 18 + rnd.nextInt(60));
-      r.put("paperless_billing", rnd.nextBoolean());
+      GenericRecord r = io.lockstep.streaming.it.DriftData.customer(bundle.inputSchema(), rnd, i, 0);
       out.add(codec.binary(r));
     }
     return out;

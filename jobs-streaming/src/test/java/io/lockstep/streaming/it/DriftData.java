@@ -28,13 +28,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * profile of 20,000 of them (built with the same common code as {@code lockstep profile}): a stream
  * drawn from it should not drift; {@code monthly_charges} shifted by its standard deviation should.
  */
-final class DriftData {
+public final class DriftData {
   static final double CHARGES_MEAN = 70;
   static final double CHARGES_STD = 20;
 
   private DriftData() {}
 
-  static GenericRecord customer(Schema s, Random rnd, int i, double chargesShift) {
+  public static GenericRecord customer(Schema s, Random rnd, int i, double chargesShift) {
     GenericData.Record r = new GenericData.Record(s);
     int tenure = rnd.nextInt(72);
     r.put("customer_id", "D" + i);
