@@ -18,6 +18,7 @@ import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.streaming.kafka.OutRecordSerializer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -104,6 +105,14 @@ final class NaiveJob {
 
     @Override
     public OutRecord map(InputEvent e) throws Exception {
+      try {
+        return score(e);
+      } catch (IOException | RuntimeException bad) {
+        return new OutRecord(e.key, null, e.source(), e.kafkaTimestamp); // skipped, as hand-written jobs do
+      }
+    }
+
+    private OutRecord score(InputEvent e) throws Exception {
       FieldAccessor record;
       String key;
       if (format == InputFormat.JSON) {
