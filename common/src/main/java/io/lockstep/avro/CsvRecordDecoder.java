@@ -69,6 +69,24 @@ public final class CsvRecordDecoder {
     }
   }
 
+  /**
+   * Each schema field's cell text in a row (null for an empty unquoted cell), for fields the header
+   * names: what {@code lockstep produce} sends as JSON for a row that does not decode, so the
+   * streaming job finds the same field-level reason (docs/spec.md, CLI).
+   */
+  public Map<String, String> fieldTexts(List<String> cells) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (cells.size() != headerSize) {
+      return out;
+    }
+    for (Schema.Field f : schema.getFields()) {
+      if (columnOfField[f.pos()] >= 0) {
+        out.put(f.name(), cells.get(columnOfField[f.pos()]));
+      }
+    }
+    return out;
+  }
+
   /** Decodes one row; {@code cells} holds null for an empty unquoted cell. */
   public Decoded decode(List<String> cells) {
     if (cells.size() != headerSize) {

@@ -19,7 +19,13 @@ public final class BundleWriter {
 
   public static Path write(Path spec, Path schema, Path model, Path reference, String name, String version,
                            String description, Path out) throws IOException {
-    SpecParser.parse(spec, BundleLoader.readSchema(schema));
+    return write(spec, schema, model, reference, null, name, version, description, out);
+  }
+
+  /** As above, with a reference profile ({@code lockstep profile}) stored as {@code profile.json}; may be null. */
+  public static Path write(Path spec, Path schema, Path model, Path reference, Path profile, String name, String version,
+                           String description, Path out) throws IOException {
+    SpecParser.parse(spec, spec.toString(), BundleLoader.readSchema(schema));
     Files.createDirectories(out);
     List<String> files = new ArrayList<>(List.of(Bundle.FEATURES_YAML, Bundle.INPUT_AVSC, Bundle.MODEL_ONNX));
     copy(spec, out.resolve(Bundle.FEATURES_YAML));
@@ -28,6 +34,11 @@ public final class BundleWriter {
     if (reference != null) {
       copy(reference, out.resolve(Bundle.REFERENCE_JSON));
       files.add(Bundle.REFERENCE_JSON);
+    }
+    if (profile != null) {
+      io.lockstep.profile.Profile.read(profile);
+      copy(profile, out.resolve(Bundle.PROFILE_JSON));
+      files.add(Bundle.PROFILE_JSON);
     }
     StringBuilder y = new StringBuilder();
     y.append("name: ").append(quote(name)).append('\n');

@@ -93,6 +93,14 @@ public final class CsvParser {
     return c;
   }
 
+  /**
+   * Numbers the next record's line {@code line}, for a reader that starts inside a file (Spark reads
+   * a large file in ranges, each from a line start, see docs/spark.md). Call between records.
+   */
+  public void continueAtLine(int line) {
+    this.line = line;
+  }
+
   /** The next record, or null at the end of input. Blank lines yield a row with one null cell. */
   public Row next() throws IOException {
     if (peek() < 0) {
@@ -193,7 +201,17 @@ public final class CsvParser {
    * A quote never closed (bound passed or end of input): the record ends with the line the quote
    * opened on; the text after that line is read again.
    */
-  private Row unclosedQuote(StringBuilder raw, int quoteAt, int quoteLine, int startLine) {
+  private Row unclosedQuote(StringBuilder raw, int quoteAt, int quoteLine, int startLine) throws IOException {
+    if (line == quoteLine) {
+      // The bound was passed on the quote's own line: the record still runs to that line's end.
+      int c;
+      while ((c = peek()) >= 0 && c != '\n' && c != '\r') {
+        next(raw);
+      }
+      if (c >= 0 && next(raw) == '\r' && peek() == '\n') {
+        next(raw);
+      }
+    }
     int end = quoteAt;
     while (end < raw.length() && raw.charAt(end) != '\n' && raw.charAt(end) != '\r') {
       end++;

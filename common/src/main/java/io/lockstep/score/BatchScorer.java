@@ -26,6 +26,17 @@ import java.util.Map;
  * {@code model:} reason. Models with a fixed batch dimension B are fed chunks of exactly B rows,
  * the last one zero-padded, and the padding rows' outputs are dropped.
  *
+ * <p>Only ONNX Runtime's own failures ({@link OrtException}, what {@code OrtSession.run} throws when
+ * the native run fails) are dead letters. Anything else (an {@code IllegalStateException}, a
+ * {@code ClassCastException} reading an output) is a bug and propagates: turning it into a dead
+ * letter per record would hide it.
+ *
+ * <p>A model that cannot run at all stops the run with {@link ModelCannotRun}. The rule: before any
+ * record has scored with this scorer, {@value #CANNOT_RUN_AFTER} records in a row failed alone with
+ * the same ORT message. A model that has scored once can run, so later failures stay per-record
+ * dead letters; a model whose first records all fail identically is broken, not its input (input
+ * problems are caught before the model as {@code missing:}/{@code nan:}).
+ *
  * <p>Not thread-safe: one per thread (task, partition, operator instance).
  */
 public final class BatchScorer implements AutoCloseable {
@@ -40,6 +51,13 @@ public final class BatchScorer implements AutoCloseable {
   private final Reason[] failures;
   private int rows;
   private boolean anyFailure;
+  /** Whether any record has scored with this scorer: then the model can run. */
+  private boolean everScored;
+  private String lastFailure;
+  private int identicalFailures;
+
+  /** Identical single-record failures, before any success, that prove the model cannot run. */
+  static final int CANNOT_RUN_AFTER = 8;
 
   BatchScorer(OnnxScorer scorer, int capacity) {
     if (capacity < 1) {
@@ -123,16 +141,33 @@ public final class BatchScorer implements AutoCloseable {
     }
     try {
       run(0, rows);
-    } catch (OrtException | RuntimeException batchFailure) {
+      everScored = true;
+    } catch (OrtException batchFailure) {
       for (int r = 0; r < rows; r++) {
         try {
           run(r, r + 1);
           failures[r] = null;
-        } catch (OrtException | RuntimeException e) {
+          everScored = true;
+        } catch (OrtException e) {
           failures[r] = Reason.model(e.getMessage());
           anyFailure = true;
+          judgeCannotRun(e);
         }
       }
+    }
+  }
+
+  private void judgeCannotRun(OrtException e) {
+    if (everScored) {
+      return;
+    }
+    String message = String.valueOf(e.getMessage());
+    identicalFailures = message.equals(lastFailure) ? identicalFailures + 1 : 1;
+    lastFailure = message;
+    if (identicalFailures >= CANNOT_RUN_AFTER) {
+      throw new ModelCannotRun("the model cannot run: its first " + identicalFailures + " records each failed alone in ONNX Runtime"
+          + " with the same error, and none has scored: " + message.replace('\n', ' ')
+          + " (check the model's input type and shape with `lockstep inspect`)");
     }
   }
 

@@ -65,7 +65,7 @@ public final class OnnxScorer implements AutoCloseable {
         zipMaps = rewritten.zipMaps();
       }
     } catch (OrtException | RuntimeException e) {
-      LOG.info("{}: reading ZipMap outputs as maps ({})", bundle.modelPath(), e.getMessage());
+      LOG.info("{}: reading ZipMap outputs as maps ({})", bundle.where(Bundle.MODEL_ONNX), e.getMessage());
       zipMaps = Map.of();
     }
     try {
@@ -73,7 +73,7 @@ public final class OnnxScorer implements AutoCloseable {
         session = createSession(env, model, options);
       }
     } catch (OrtException e) {
-      throw new BundleException(bundle.modelPath() + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+      throw new BundleException(bundle.where(Bundle.MODEL_ONNX) + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
     }
     try {
       return check(env, session, bundle, zipMaps);
@@ -97,7 +97,7 @@ public final class OnnxScorer implements AutoCloseable {
 
   private static OnnxScorer check(OrtEnvironment env, OrtSession session, Bundle bundle,
                                   Map<String, ZipMapBypass.ZipMap> zipMaps) {
-    String model = bundle.dir().getFileName() + "/model.onnx";
+    String model = bundle.where(Bundle.MODEL_ONNX);
     int width = bundle.spec().width();
     String inputName = bundle.spec().model().input();
     Map<String, NodeInfo> inputs;

@@ -18,12 +18,24 @@ public final class ScoringBuffer<C> {
   private final FeaturePipeline pipeline;
   private final BatchScorer batch;
   private final List<C> contexts;
+  private BatchListener listener;
 
   /** Receives the outcome of each record. */
   public interface Sink<C> {
     void scored(C context, BatchScorer batch, int row);
 
     void rejected(C context, Reason reason);
+  }
+
+  /** Told the row count and duration of every model call (metrics). */
+  public interface BatchListener {
+    void batch(int rows, long nanos);
+  }
+
+  /** Reports every model call to {@code l} (one listener; null for none). */
+  public ScoringBuffer<C> onBatch(BatchListener l) {
+    this.listener = l;
+    return this;
   }
 
   public ScoringBuffer(FeaturePipeline pipeline, BatchScorer batch) {
@@ -61,7 +73,11 @@ public final class ScoringBuffer<C> {
     if (batch.isEmpty()) {
       return;
     }
+    long start = listener == null ? 0 : System.nanoTime();
     batch.score();
+    if (listener != null) {
+      listener.batch(batch.size(), System.nanoTime() - start);
+    }
     for (int r = 0; r < contexts.size(); r++) {
       Reason failure = batch.failure(r);
       if (failure != null) {

@@ -5,10 +5,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One {@link OnnxScorer} per model per JVM, shared by every task of a Spark executor or Flink task
+ * One {@link OnnxScorer} per bundle per JVM, shared by every task of a Spark executor or Flink task
  * manager: ORT sessions are thread-safe and hold the model's weights in native memory once.
  * Reference-counted so that the last task to release a model closes its session, never while
  * another task still scores with it.
+ *
+ * <p>Keyed by the bundle's {@linkplain Bundle#identity() identity} (sha256 of {@code bundle.yaml},
+ * which covers every file) and the options, not by the model's sha256: a scorer carries the
+ * prediction fields of its spec's {@code model.outputs}, so two bundles that share a
+ * {@code model.onnx} but name or index its outputs differently need a scorer each.
  */
 public final class SharedScorers {
   private static final Map<String, Entry> SCORERS = new HashMap<>();
@@ -25,7 +30,7 @@ public final class SharedScorers {
   }
 
   public static synchronized OnnxScorer acquire(Bundle bundle, ScorerOptions options) {
-    String id = bundle.modelSha256() + "|" + options;
+    String id = key(bundle, options);
     Entry e = SCORERS.get(id);
     if (e == null) {
       e = new Entry(OnnxScorer.open(bundle, options));
@@ -33,6 +38,10 @@ public final class SharedScorers {
     }
     e.refs++;
     return e.scorer;
+  }
+
+  static String key(Bundle bundle, ScorerOptions options) {
+    return bundle.identity() + "|" + options;
   }
 
   public static synchronized void release(OnnxScorer scorer) {

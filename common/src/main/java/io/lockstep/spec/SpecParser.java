@@ -1,8 +1,5 @@
 package io.lockstep.spec;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,10 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Parses {@code features.yaml} (YAML 1.2 core schema: {@code NO}, {@code on}, {@code y} stay strings)
@@ -39,26 +32,20 @@ public final class SpecParser {
 
   /** Parses and validates the spec at {@code path} against {@code input}. */
   public static FeatureSpec parse(Path path, Schema input) {
-    try {
-      return parse(Files.readString(path, StandardCharsets.UTF_8), path.getFileName().toString(), input);
-    } catch (IOException e) {
-      throw new SpecException(path + ": cannot read: " + e.getMessage());
-    }
+    return parse(path, path.getFileName().toString(), input);
+  }
+
+  /** Parses and validates the spec at {@code path}; {@code name} is how messages name the file. */
+  public static FeatureSpec parse(Path path, String name, Schema input) {
+    return new SpecParser(name, input).parseRoot(BoundedYaml.load(path, name));
   }
 
   /** Parses and validates spec text; {@code file} names it in messages. */
   public static FeatureSpec parse(String yaml, String file, Schema input) {
-    return new SpecParser(file, input).parseText(yaml);
+    return new SpecParser(file, input).parseRoot(BoundedYaml.load(yaml, file));
   }
 
-  private FeatureSpec parseText(String yaml) {
-    Object root;
-    try {
-      LoadSettings settings = LoadSettings.builder().setSchema(new CoreSchema()).setLabel(file).build();
-      root = new Load(settings).loadFromString(yaml);
-    } catch (YamlEngineException e) {
-      throw fail("is not valid YAML: " + e.getMessage());
-    }
+  private FeatureSpec parseRoot(Object root) {
     Map<String, Object> top = map(root, "the document", "a mapping with features: and model:");
     checkKeys(top, TOP_KEYS, "the top level");
     String key = optionalString(top, "key", "key");

@@ -3,6 +3,7 @@ package io.lockstep.batch;
 import io.lockstep.batch.spark.SparkScoreJob;
 import io.lockstep.batch.spark.SparkScoreOptions;
 import io.lockstep.deadletter.DeadLetterBudgetExceeded;
+import io.lockstep.io.InputDamage;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 
@@ -37,6 +38,10 @@ public final class BatchScoreJob {
       if (!result.counts().balanced()) {
         System.out.println("warning: scored + dead-lettered != read (a retried task counted twice?)");
       }
+      for (InputDamage d : result.damage()) {
+        System.err.println("lockstep: damaged input: " + d.line());
+      }
+      exit = result.damage().isEmpty() ? 0 : ExitCode.INPUT_DAMAGED.code();
     } catch (RuntimeException e) {
       boolean budget = budgetExceeded(e);
       System.err.println("lockstep spark: " + (budget ? "stopped: " : "") + oneLine(e));

@@ -1,11 +1,15 @@
 package io.lockstep.streaming;
 
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
+import io.lockstep.streaming.kafka.KafkaInputSource;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.streaming.kafka.OutRecordSerializer;
 import io.lockstep.streaming.kafka.SchemaTopic;
+import io.lockstep.streaming.kafka.DeadLetterSerializer;
+import io.lockstep.streaming.scoring.DeadLetterEvent;
 import io.lockstep.streaming.scoring.DeadLetters;
 import io.lockstep.streaming.scoring.ScoringOperator;
 import io.lockstep.streaming.scoring.ScoringSettings;
@@ -21,6 +25,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -50,7 +55,7 @@ public final class ScoringTopology {
 
   private ScoringTopology() {}
 
-  public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle) {
+  public static void build(StreamExecutionEnvironment env, StreamOptions o, ShippedBundle bundleBytes, Bundle bundle) {
     build(env, o, bundleBytes, bundle, UnaryOperator.identity());
   }
 
@@ -59,19 +64,19 @@ public final class ScoringTopology {
    * passes the identity; tests insert a failing mapper there (failure injection lives in test code,
    * not in the job's options).
    */
-  public static void build(StreamExecutionEnvironment env, StreamOptions o, BundleBytes bundleBytes, Bundle bundle,
+  public static void build(StreamExecutionEnvironment env, StreamOptions o, ShippedBundle bundleBytes, Bundle bundle,
                            UnaryOperator<DataStream<InputEvent>> beforeScoring) {
     Schema predictions = io.lockstep.avro.PredictionSchema.forBundle(bundle, o.keep(), true);
     SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic(),
         o.withFeatures() ? new io.lockstep.streaming.scoring.FeatureVectorField(predictions).schema() : predictions);
     boolean windows = !bundle.spec().windowFeatures().isEmpty();
-    SingleOutputStreamOperator<InputEvent> read = env.fromSource(source(o, bundleBytes, windows), watermarks(o, windows), SOURCE_UID)
+    SingleOutputStreamOperator<InputEvent> read = env.fromSource(new KafkaInputSource<>(source(o, bundleBytes, windows)), watermarks(o, windows), SOURCE_UID)
         .uid(SOURCE_UID).name("Kafka " + o.inputTopic() + " (" + o.inputFormat().flag() + ")");
     DataStream<InputEvent> input = read;
 
-    DataStream<OutRecord> deadLetters = null;
+    DataStream<DeadLetterEvent> deadLetters = null;
     if (windows) {
-      SingleOutputStreamOperator<InputEvent> readable = input.process(new UnreadableRouter())
+      SingleOutputStreamOperator<InputEvent> readable = input.process(new UnreadableRouter(o.deadLetterPolicy()))
           .uid(ROUTE_UID).name("route unreadable");
       int partitions = TopicPartitions.count(o.bootstrap(), o.kafka(), o.inputTopic());
       int parallelism = o.hasParallelism() ? o.parallelism() : env.getParallelism();
@@ -83,24 +88,24 @@ public final class ScoringTopology {
       }
       SingleOutputStreamOperator<InputEvent> windowed = readable
           .keyBy((KeySelector<InputEvent, String>) e -> e.entityKey, Types.STRING)
-          .process(new WindowFeatureFunction(bundleBytes), TypeInformation.of(InputEvent.class))
+          .process(new WindowFeatureFunction(bundleBytes, o.deadLetterPolicy()), TypeInformation.of(InputEvent.class))
           .uid(WINDOW_UID).name("window features in event time");
       deadLetters = readable.getSideOutput(DeadLetters.TAG).union(windowed.getSideOutput(DeadLetters.TAG));
       input = windowed;
     }
     ScoringSettings settings = new ScoringSettings(o.inputFormat(), o.keep(), o.batchSize(), o.flushMillis(),
-        o.withFeatures(), o.onnxThreads());
+        o.withFeatures(), o.onnxThreads(), o.deadLetterPolicy());
     SingleOutputStreamOperator<OutRecord> scored = beforeScoring.apply(input)
         .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), new ScoringOperator(bundleBytes, settings))
         .uid(SCORE_UID);
-    DataStream<OutRecord> scoreDead = scored.getSideOutput(DeadLetters.TAG);
+    DataStream<DeadLetterEvent> scoreDead = scored.getSideOutput(DeadLetters.TAG);
     deadLetters = deadLetters == null ? scoreDead : deadLetters.union(scoreDead);
 
-    scored.sinkTo(sink(o, o.outputTopic(), "predictions")).uid(SINK_UID).name("Kafka " + o.outputTopic());
-    deadLetters.sinkTo(sink(o, o.deadLetterTopic(), "dlq")).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
+    scored.sinkTo(sink(o, "predictions", new OutRecordSerializer(o.outputTopic()))).uid(SINK_UID).name("Kafka " + o.outputTopic());
+    deadLetters.sinkTo(deadLetterSink(o)).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
   }
 
-  static KafkaSource<InputEvent> source(StreamOptions o, BundleBytes bundleBytes, boolean windows) {
+  static KafkaSource<InputEvent> source(StreamOptions o, ShippedBundle bundleBytes, boolean windows) {
     // The user's client settings first: the builder's own settings below are the job's contract.
     KafkaSourceBuilder<InputEvent> b = KafkaSource.<InputEvent>builder()
         .setProperties(o.kafka().properties())
@@ -133,24 +138,31 @@ public final class ScoringTopology {
     return o.sourceIdleMillis() > 0 ? s.withIdleness(java.time.Duration.ofMillis(o.sourceIdleMillis())) : s;
   }
 
-  static KafkaSink<OutRecord> sink(StreamOptions o, String topic, String role) {
+  /** The dead-letter sink: its serializer fits every dead letter under this producer's {@code max.request.size}. */
+  static KafkaSink<DeadLetterEvent> deadLetterSink(StreamOptions o) {
+    int maxRequest = Integer.parseInt(producerConfig(o, "dlq").getProperty("max.request.size", "1048576").trim());
+    return sink(o, "dlq", new DeadLetterSerializer(o.deadLetterTopic(), o.deadLetterPolicy().maxOriginalBytes(), maxRequest));
+  }
+
+  static <T> KafkaSink<T> sink(StreamOptions o, String role, KafkaRecordSerializationSchema<T> serializer) {
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(o.bootstrap())
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(o.delivery() == Delivery.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role)
+        .setKafkaProducerConfig(producerConfig(o, role))
+        .build();
+  }
+
+  static Properties producerConfig(StreamOptions o, String role) {
     Map<String, String> defaults = new HashMap<>();
     defaults.put("linger.ms", Integer.toString(o.sinkLingerMillis()));
     defaults.put("client.id", o.jobName() + "-" + role);
-    DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     if (o.delivery() == Delivery.EXACTLY_ONCE) {
-      guarantee = DeliveryGuarantee.EXACTLY_ONCE;
       // Below the broker's transaction.max.timeout.ms (15 min by default), above any checkpoint.
       defaults.put("transaction.timeout.ms", "600000");
     }
     // The user's settings (security, and tuning such as compression) override the job's defaults.
-    Properties p = o.kafka().over(defaults, Map.of());
-    return KafkaSink.<OutRecord>builder()
-        .setBootstrapServers(o.bootstrap())
-        .setRecordSerializer(new OutRecordSerializer(topic))
-        .setDeliveryGuarantee(guarantee)
-        .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role)
-        .setKafkaProducerConfig(p)
-        .build();
+    return o.kafka().over(defaults, Map.of("bootstrap.servers", o.bootstrap()));
   }
 }

@@ -1,6 +1,8 @@
 package io.lockstep.streaming;
 
 import io.lockstep.avro.InputFormat;
+import io.lockstep.deadletter.DeadLetterFlags;
+import io.lockstep.deadletter.DeadLetterPolicy;
 import io.lockstep.kafka.KafkaClientOptions;
 import io.lockstep.kafka.KafkaSettings;
 import java.io.PrintWriter;
@@ -125,6 +127,9 @@ public final class StreamOptions {
   @Mixin
   private KafkaClientOptions kafka = new KafkaClientOptions();
 
+  @Mixin
+  private DeadLetterFlags deadLetters = new DeadLetterFlags();
+
   private StreamOptions() {}
 
   /**
@@ -178,6 +183,7 @@ public final class StreamOptions {
       throw new IllegalArgumentException("--bootstrap must be HOST:PORT[,HOST:PORT...], got '" + bootstrap + "'");
     }
     kafka.settings();
+    deadLetters.policy();
   }
 
   private String bundleName() {
@@ -295,6 +301,11 @@ public final class StreamOptions {
 
   public String jobName() {
     return jobName != null ? jobName : "lockstep-score-" + bundleName();
+  }
+
+  /** {@code --dead-letter-max-original}, {@code --max-dead-fraction}, {@code --min-records} (docs/spec.md, Dead letters). */
+  public DeadLetterPolicy deadLetterPolicy() {
+    return deadLetters.policy();
   }
 
   /** The merged {@code --kafka-config} and {@code --kafka-property} settings, for every client the job opens. */

@@ -1,6 +1,7 @@
 package io.lockstep.streaming;
 
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.kafka.KafkaPreflight;
 import io.lockstep.streaming.kafka.InputEvent;
 import java.util.function.UnaryOperator;
@@ -81,7 +82,7 @@ public final class StreamScoreJob {
   }
 
   private static StreamExecutionEnvironment environment(StreamOptions o, UnaryOperator<DataStream<InputEvent>> beforeScoring) {
-    BundleBytes bundleBytes = BundleBytes.read(o.bundle());
+    ShippedBundle bundleBytes = ShippedBundle.read(o.bundle());
     Bundle bundle = bundleBytes.load();
     Configuration conf = Loopback.bind(new Configuration());
     if (o.fromSavepoint() != null) {

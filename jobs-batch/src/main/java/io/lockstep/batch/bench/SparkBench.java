@@ -1,5 +1,6 @@
 package io.lockstep.batch.bench;
 
+import io.lockstep.deadletter.DeadLetterPolicy;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -145,7 +146,7 @@ public final class SparkBench {
   private static double ours(SparkSession spark, Options o, Path bundle, String input, String label) {
     String out = o.dir().resolve("ours-out.parquet").toString();
     SparkScoreJob.Result r = SparkScoreJob.run(spark, new SparkScoreOptions(bundle.toString(), input, out, List.of(),
-        o.batchSize(), FileFormat.PARQUET, FileFormat.PARQUET, o.shufflePartitions(), false));
+        o.batchSize(), FileFormat.PARQUET, FileFormat.PARQUET, o.shufflePartitions(), false, DeadLetterPolicy.DEFAULTS, null, false));
     double rate = r.counts().read() / r.seconds();
     System.out.printf("  ours (%s, %s): %s = %,.0f rows/s%n", bundle.getFileName(), label, r.line(), rate);
     return rate;

@@ -17,6 +17,7 @@ final class BundleCommand implements Callable<Integer> {
   @Option(names = "--schema", required = true, description = "input.avsc") Path schema;
   @Option(names = "--model", required = true, description = "model.onnx") Path model;
   @Option(names = "--reference", description = "reference.json (optional)") Path reference;
+  @Option(names = "--profile", description = "profile.json written by lockstep profile (optional): drift reference") Path profile;
   @Option(names = "--name", required = true) String name;
   @Option(names = "--version", required = true) String version;
   @Option(names = "--description", defaultValue = "") String description;
@@ -24,7 +25,7 @@ final class BundleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BundleWriter.write(spec, schema, model, reference, name, version, description, out);
+    BundleWriter.write(spec, schema, model, reference, profile, name, version, description, out);
     var bundle = BundleLoader.load(out);
     try (OnnxScorer scorer = OnnxScorer.open(bundle, ScorerOptions.defaults())) {
       System.out.printf("wrote bundle %s to %s (%d features, %d columns, outputs %s)%n", bundle.id(), out,

@@ -30,6 +30,10 @@ final class InspectCommand implements Callable<Integer> {
       System.out.printf("          %s%n", bundle.description());
     }
     System.out.printf("check     sha256 of %s: ok%n", String.join(", ", bundle.sha256().keySet()));
+    System.out.println("profile   " + bundle.profile()
+        .map(p -> String.format("%s (%d columns, %,d records of %s, %s)", Bundle.PROFILE_JSON, p.columns().size(), p.records(),
+            p.input(), p.created()))
+        .orElse("none (drift needs one: lockstep profile, then lockstep bundle --profile)"));
     System.out.printf("key       %s%ntime      %s%n", orDash(bundle.spec().key()), orDash(bundle.spec().time()));
     FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
     System.out.printf("features  %d features, %d columns%n", bundle.spec().features().size(), pipeline.width());

@@ -1,6 +1,7 @@
 package io.lockstep.batch.cli;
 
 import io.lockstep.bundle.BundleException;
+import io.lockstep.score.ModelCannotRun;
 import io.lockstep.spec.SpecException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",
     description = "Score ONNX models on features computed once, identically, on one node, Spark and Flink.",
     subcommands = {ScoreCommand.class, InspectCommand.class, BundleCommand.class, BenchCommand.class, DemoCommand.class,
-        ProduceCommand.class, TailCommand.class})
+        ProduceCommand.class, TailCommand.class, ProfileCommand.class, VerifyCommand.class})
 public final class LockstepCli implements Runnable {
 
   @CommandLine.Spec
@@ -34,7 +35,8 @@ public final class LockstepCli implements Runnable {
     cli.setParameterExceptionHandler((ex, a) -> {
       PrintWriter err = ex.getCommandLine().getErr();
       err.println("lockstep: " + ex.getMessage() + " (see: lockstep " + ex.getCommandLine().getCommandName() + " --help)");
-      return 2;
+      // verify keeps 2 for "beyond thresholds": a command line it cannot run is 1, like any run that could not start
+      return ex.getCommandLine().getCommandSpec().userObject() instanceof VerifyCommand ? 1 : 2;
     });
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("lockstep: " + oneLine(ex));
@@ -47,7 +49,8 @@ public final class LockstepCli implements Runnable {
   }
 
   static String oneLine(Throwable ex) {
-    if (ex instanceof BundleException || ex instanceof SpecException || ex instanceof IllegalArgumentException) {
+    if (ex instanceof BundleException || ex instanceof SpecException || ex instanceof IllegalArgumentException
+        || ex instanceof ModelCannotRun) {
       return ex.getMessage();
     }
     Throwable root = ex;

@@ -1,7 +1,11 @@
 package io.lockstep.batch.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockstep.avro.AvroCodec;
 import io.lockstep.avro.InputFormat;
+import io.lockstep.avro.PlainJson;
+import io.lockstep.batch.ExitCode;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.io.RawRecord;
 import io.lockstep.batch.io.RecordSource;
@@ -18,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.generic.GenericData;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,9 +38,16 @@ import picocli.CommandLine.Option;
  * job reads (docs/spec.md, CLI; Kafka), keyed by the spec's {@code key} field (its text, UTF-8) so one
  * key's events keep their file order in one partition.
  *
- * <p>A record that does not decode against {@code input.avsc} cannot be written as Avro: it is not
- * sent, and reported. As JSON it is sent as its original line, so the job dead-letters it
- * ({@code decode:record}) as a broken producer's record would be.
+ * <p>Goal: the same file through {@code produce} and the streaming job gives the same dead letters,
+ * with the same reasons, as {@code lockstep score}. So with {@code --input-format json} a JSON-lines
+ * line is sent as its bytes, never re-encoded (invalid UTF-8 reaches the topic unchanged), and a CSV
+ * row that does not decode is sent as a JSON object of its fields: the values that decoded, typed,
+ * and the others as their cell text (empty cells null), so the job finds the same field-level reason.
+ * A row that is not a record at all (a stray quote, a wrong cell count) is sent as its line. As Avro
+ * a record that does not decode cannot be written: it is not sent, and reported.
+ *
+ * <p>Every send is awaited: a record the broker refuses (too large, no such topic, no leader) is
+ * counted, the first error printed, and the command exits 1 (docs/spec.md, Exit codes).
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
     description = "Send a file's records to a Kafka topic as Avro binary, Avro single-object or JSON values.")
@@ -74,11 +89,12 @@ final class ProduceCommand implements Callable<Integer> {
     long sent = 0;
     long skipped = 0;
     long started = System.nanoTime();
+    SendResults results = new SendResults();
     try (RecordSource source = RecordSources.open(input, format, b.inputSchema(), List.of());
          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
       RawRecord r;
       while ((r = source.next()) != null) {
-        byte[] value = encode(encoding, r, codec);
+        byte[] value = encode(encoding, format, r, codec);
         if (value == null) {
           System.err.println("lockstep produce: " + r.source() + ": " + r.decoded().reason()
               + " — not sent: Avro cannot carry a record that does not decode (use --input-format json to send it as is)");
@@ -86,15 +102,44 @@ final class ProduceCommand implements Callable<Integer> {
           continue;
         }
         String key = r.decoded().isOk() ? keys.key(FieldAccessor.of(r.decoded().record())) : null;
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value),
+            results.callback(r.source()));
         sent++;
         pace(sent, started);
       }
       producer.flush();
     }
-    System.out.println("lockstep produce: sent " + sent + " records to " + topic + " as " + encoding.flag()
+    long failed = results.failed();
+    System.out.println("lockstep produce: sent " + (sent - failed) + " records to " + topic + " as " + encoding.flag()
         + (skipped > 0 ? " (" + skipped + " not sent, see above)" : ""));
-    return 0;
+    if (failed > 0) {
+      System.err.println("lockstep produce: " + failed + " of " + sent + " records failed to send; first: " + results.firstError());
+      return ExitCode.FAILED.code();
+    }
+    return ExitCode.FINISHED.code();
+  }
+
+  /** Counts the sends the broker refused and keeps the first error, from the producer's I/O thread. */
+  static final class SendResults {
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<String> first = new AtomicReference<>();
+
+    Callback callback(String source) {
+      return (metadata, e) -> {
+        if (e != null) {
+          failed.incrementAndGet();
+          first.compareAndSet(null, source + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+      };
+    }
+
+    long failed() {
+      return failed.get();
+    }
+
+    String firstError() {
+      return first.get();
+    }
   }
 
   private void pace(long sent, long started) throws InterruptedException {
@@ -114,13 +159,38 @@ final class ProduceCommand implements Callable<Integer> {
   }
 
   /** The value to send, or null when the encoding cannot carry the record (Avro, a record that does not decode). */
-  static byte[] encode(InputFormat encoding, RawRecord r, AvroCodec codec) {
+  static byte[] encode(InputFormat encoding, FileFormat file, RawRecord r, AvroCodec codec) {
+    if (encoding == InputFormat.JSON && file == FileFormat.JSONL) {
+      return original(r);
+    }
     if (r.decoded().isOk()) {
       return encoding.encode(r.decoded().record(), codec);
     }
-    if (encoding == InputFormat.JSON) {
-      return r.text() != null ? r.text().getBytes(StandardCharsets.UTF_8) : r.bytes();
+    if (encoding != InputFormat.JSON) {
+      return null;
     }
-    return null;
+    if (r.fieldTexts() != null) {
+      return fieldsAsJson(r).getBytes(StandardCharsets.UTF_8);
+    }
+    return original(r);
+  }
+
+  private static byte[] original(RawRecord r) {
+    return r.text() != null ? r.text().getBytes(StandardCharsets.UTF_8) : r.bytes();
+  }
+
+  /** A CSV row that did not decode: decoded fields typed, the others as their cell text, empty cells null. */
+  private static String fieldsAsJson(RawRecord r) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    GenericData.Record partial = r.decoded().partial();
+    for (Map.Entry<String, String> e : r.fieldTexts().entrySet()) {
+      Object typed = partial.get(e.getKey());
+      if (typed != null || e.getValue() == null) {
+        PlainJson.put(n, e.getKey(), typed);
+      } else {
+        n.put(e.getKey(), e.getValue());
+      }
+    }
+    return n.toString();
   }
 }

@@ -7,7 +7,9 @@ import io.lockstep.batch.local.RunSummary;
 import io.lockstep.batch.local.ScoreOptions;
 import io.lockstep.batch.local.SingleNodeRunner;
 import io.lockstep.deadletter.DeadLetterBudgetExceeded;
+import io.lockstep.deadletter.DeadLetterFlags;
 import io.lockstep.io.InputDamage;
+import io.lockstep.profile.Psi;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,12 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--output-format", description = "csv, jsonl, parquet or avro (default: by extension).")
   String outputFormat;
 
+  @Option(names = "--emit-source", description = "Add a _source column (file:line) to every prediction, for lockstep verify without --key.")
+  boolean emitSource;
+
+  @Option(names = "--metrics-json", description = "Write the run's counters here at the end (docs/spec.md, Metrics).")
+  Path metricsJson;
+
   @Mixin
   DeadLetterFlags deadLetters = new DeadLetterFlags();
 
@@ -55,14 +63,22 @@ final class ScoreCommand implements Callable<Integer> {
         inputFormat == null ? FileFormat.of(input.toString()) : FileFormat.named(inputFormat),
         outputFormat == null ? FileFormat.of(output.toString()) : FileFormat.named(outputFormat), threads,
         deadLetters.policy());
+    SingleNodeRunner runner = new SingleNodeRunner(options, System.err).emitSource(emitSource);
     RunSummary summary;
     try {
-      summary = new SingleNodeRunner(options, System.err).run();
+      summary = runner.run();
     } catch (DeadLetterBudgetExceeded e) {
       System.err.println("lockstep score: stopped: " + e.getMessage());
       return ExitCode.DEAD_LETTER_BUDGET.code();
     }
     System.out.println("lockstep score: " + summary.line());
+    if (!runner.drift().isEmpty()) {
+      System.out.println("PSI against the bundle's profile (threshold " + Psi.DEFAULT_THRESHOLD + "):");
+      runner.drift().forEach(r -> System.out.println(r.table(Psi.DEFAULT_THRESHOLD)));
+    }
+    if (metricsJson != null) {
+      runner.metrics().write(metricsJson, summary.seconds(), runner.drift().isEmpty() ? null : runner.drift());
+    }
     System.out.println("predictions: " + output + (summary.dead() > 0
         ? ", dead letters: " + DeadLetterWriter.pathFor(output) : ""));
     for (InputDamage d : summary.damage()) {

@@ -40,6 +40,8 @@ public final class AvroFileSource implements RecordSource {
   private long block;
   private long blockRemaining;
   private boolean ended;
+  /** Where a range ends ({@link #range}), or -1 for the whole file. */
+  private long rangeEnd = -1;
 
   public AvroFileSource(File file, Schema schema, List<String> extras) throws IOException {
     this((SeekableInput) new SeekableFileInput(file), file.getName(), schema, extras);
@@ -53,6 +55,26 @@ public final class AvroFileSource implements RecordSource {
   /** @param name the file's name, as dead-letter sources show it */
   public AvroFileSource(InputStream in, String name, Schema schema, List<String> extras) throws IOException {
     this(openStream(in, name), null, -1, name, schema, extras);
+  }
+
+  /**
+   * The records of the blocks whose preceding sync marker starts in {@code [start, end)}: Avro's own
+   * split rule (as Hadoop's {@code AvroRecordReader}), so that ranges of one container, read by
+   * different tasks, hold every record exactly once. Sources number the range's records from 1;
+   * damage is reported as for the whole file (a cut end only by the range that reaches it), blocks
+   * numbered from {@code blocksBefore}.
+   */
+  public static AvroFileSource range(SeekableInput in, String name, Schema schema, List<String> extras, long start, long end,
+                                     long blocksBefore) throws IOException {
+    AvroFileSource s = new AvroFileSource(in, name, schema, extras);
+    ((DataFileReader<GenericRecord>) s.reader).sync(start);
+    s.rangeEnd = end;
+    s.block = blocksBefore;
+    return s;
+  }
+
+  private boolean pastRange() throws IOException {
+    return rangeEnd >= 0 && ((DataFileReader<GenericRecord>) reader).pastSync(rangeEnd);
   }
 
   private AvroFileSource(DataFileStream<GenericRecord> reader, SeekableInput input, long length, String name, Schema schema,
@@ -97,6 +119,11 @@ public final class AvroFileSource implements RecordSource {
   public RawRecord next() throws IOException {
     while (!ended) {
       try {
+        // Before hasNext(), which reads the next block: one that belongs to the next range is its to report.
+        if (blockRemaining == 0 && pastRange()) {
+          ended = true;
+          return null;
+        }
         if (!reader.hasNext()) {
           ended = true;
           checkComplete();

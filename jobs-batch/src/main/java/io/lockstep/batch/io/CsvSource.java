@@ -46,6 +46,14 @@ public final class CsvSource implements RecordSource {
     return s.startsWith("\uFEFF") ? s.substring(1) : s;
   }
 
+  /**
+   * Numbers the records that follow from line {@code firstLine}: for a range of a file read after
+   * its header line (Spark's split reading), so sources and damage name the file's own lines.
+   */
+  public void numberFrom(int firstLine) {
+    parser.continueAtLine(firstLine);
+  }
+
   @Override
   public RawRecord next() throws IOException {
     CsvParser.Row row;
@@ -64,8 +72,11 @@ public final class CsvSource implements RecordSource {
       return new RawRecord(Decoded.failed(Reason.undecodableRecord()), source, null,
           EscapingUtf8Reader.originalBytes(row.raw()));
     }
-    Decoded d = row.malformed() ? Decoded.failed(Reason.undecodableRecord()) : decoder.decode(row.cells());
-    return new RawRecord(d, source, row.raw(), null);
+    if (row.malformed()) {
+      return new RawRecord(Decoded.failed(Reason.undecodableRecord()), source, row.raw(), null);
+    }
+    Decoded d = decoder.decode(row.cells());
+    return new RawRecord(d, source, row.raw(), null, d.isOk() || d.partial() == null ? null : decoder.fieldTexts(row.cells()));
   }
 
   @Override

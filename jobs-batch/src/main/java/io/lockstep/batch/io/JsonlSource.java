@@ -8,6 +8,8 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,15 @@ public final class JsonlSource implements RecordSource {
     this.in = new BufferedInputStream(in, 1 << 16);
     this.name = name;
     this.decoder = new JsonRecordDecoder(schema, extras);
+  }
+
+  /**
+   * Numbers the lines that follow from {@code firstLine}, starting at byte {@code firstByte}: for a
+   * range of a file (Spark's split reading), so sources and damage name the file's own lines.
+   */
+  public void numberFrom(int firstLine, long firstByte) {
+    this.lineNo = firstLine - 1;
+    this.offset = firstByte;
   }
 
   @Override
@@ -63,7 +74,20 @@ public final class JsonlSource implements RecordSource {
         damage.add(InputDamage.atByte(name, lineStart, "the file ends inside a record (line " + lineNo
             + " has no line break and is not a JSON object; truncated?)"));
       }
+      if (!d.isOk() && !isUtf8(body)) {
+        // Kept as bytes: a String would replace them with U+FFFD and the dead letter would lie.
+        return new RawRecord(d, name + ":" + lineNo, null, body);
+      }
       return new RawRecord(d, name + ":" + lineNo, new String(body, StandardCharsets.UTF_8), null);
+    }
+  }
+
+  private static boolean isUtf8(byte[] b) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
     }
   }
 

@@ -17,6 +17,9 @@ import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.io.InputDamage;
+import io.lockstep.metrics.RunMetrics;
+import io.lockstep.profile.LiveBins;
+import io.lockstep.profile.ScoredRows;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.PredictionBuilder;
@@ -50,10 +53,36 @@ import java.util.Map;
 public final class SingleNodeRunner {
   private final ScoreOptions options;
   private final PrintStream progressOut;
+  private final List<ScoredRows.Observer> observers = new ArrayList<>();
+  private boolean emitSource;
+  private RunMetrics metrics;
+  private LiveBins drift;
 
   public SingleNodeRunner(ScoreOptions options, PrintStream progressOut) {
     this.options = options;
     this.progressOut = progressOut;
+  }
+
+  /** Also hands every scored row (features and predictions) to {@code observer}: profiles, comparisons. */
+  public SingleNodeRunner observe(ScoredRows.Observer observer) {
+    observers.add(observer);
+    return this;
+  }
+
+  /** Adds {@link SourceColumn#NAME} ({@code file:line}) to every prediction, for joins by source position. */
+  public SingleNodeRunner emitSource(boolean on) {
+    this.emitSource = on;
+    return this;
+  }
+
+  /** The counters of the last run ({@code --metrics-json}). */
+  public RunMetrics metrics() {
+    return metrics;
+  }
+
+  /** PSI per column of the last run against the bundle's profile; empty when the bundle has none. */
+  public List<LiveBins.PsiRow> drift() {
+    return drift == null ? List.of() : drift.psi();
   }
 
   public RunSummary run() throws IOException {
@@ -68,15 +97,17 @@ public final class SingleNodeRunner {
     Path output = options.output();
     OutputGuard.refuseOverlaps(List.of(options.input()), outputs(output));
     PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), options.keep(), false);
-    Counts counts = new Counts(options.deadLetters().newBudget());
+    SourceColumn sourceColumn = emitSource ? new SourceColumn(builder.schema()) : null;
+    metrics = new RunMetrics(DeadLetter.Level.SINGLE_NODE.text(), bundle.id());
+    Counts counts = new Counts(options.deadLetters().newBudget(), metrics);
     Progress progress = new Progress(progressOut);
     List<InputDamage> damage;
     try (StagedOutputs staged = new StagedOutputs()) {
       Path schemaTemp = staged.stage(schemaPath(output));
       Path deadTemp = staged.stage(DeadLetterWriter.pathFor(output));
       Path outputTemp = staged.stage(output);
-      damage = score(bundle, scorer, builder, outputTemp, deadTemp, counts, progress);
-      Files.writeString(schemaTemp, builder.schema().toString(true));
+      damage = score(bundle, scorer, builder, sourceColumn, outputTemp, deadTemp, counts, progress);
+      Files.writeString(schemaTemp, (sourceColumn == null ? builder.schema() : sourceColumn.schema()).toString(true));
       staged.commit();
     }
     progress.done();
@@ -89,25 +120,39 @@ public final class SingleNodeRunner {
   }
 
   /** Reads, scores and writes to the temporary outputs; returns the damage found in the input. */
-  private List<InputDamage> score(Bundle bundle, OnnxScorer scorer, PredictionBuilder builder, Path output, Path deadLetters,
-                                  Counts counts, Progress progress) throws IOException {
+  private List<InputDamage> score(Bundle bundle, OnnxScorer scorer, PredictionBuilder builder, SourceColumn sourceColumn,
+                                  Path output, Path deadLetters, Counts counts, Progress progress) throws IOException {
     FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
+    drift = bundle.profile().map(p -> new LiveBins(p, pipeline.columnNames(), scorer.fields())).orElse(null);
+    List<ScoredRows.Observer> rowObservers = new ArrayList<>(observers);
+    if (drift != null) {
+      rowObservers.add(drift);
+    }
     WindowSet windows = WindowSet.compile(bundle.spec(), bundle.inputSchema());
     List<String> extras = PredictionBuilder.extras(bundle, options.keep());
     try (RecordSource source = RecordSources.open(options.input(), options.inputFormat(), bundle.inputSchema(), extras);
-         RecordWriter writer = RecordWriters.open(output, options.outputFormat(), builder.schema());
+         RecordWriter writer = RecordWriters.open(output, options.outputFormat(),
+             sourceColumn == null ? builder.schema() : sourceColumn.schema());
          DeadLetterWriter dead = new DeadLetterWriter(deadLetters, options.deadLetters().maxOriginalBytes())) {
       BatchScorer batch = scorer.newBatch(options.batchSize());
-      ScoringBuffer<RawRecord> buffer = new ScoringBuffer<>(pipeline, batch);
+      ScoringBuffer<RawRecord> buffer = new ScoringBuffer<RawRecord>(pipeline, batch).onBatch(counts.metrics::batch);
       ScoringBuffer.Sink<RawRecord> sink = new ScoringBuffer.Sink<>() {
         @Override
         public void scored(RawRecord r, BatchScorer b, int row) {
           try {
-            writer.write(builder.build(r.decoded().record(), r.decoded().extras(), b, row, null, 0L));
+            var p = builder.build(r.decoded().record(), r.decoded().extras(), b, row, null, 0L);
+            writer.write(sourceColumn == null ? p : sourceColumn.with(p, r.source()));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
           counts.scored++;
+          counts.metrics.scored();
+          if (!rowObservers.isEmpty()) {
+            float[] features = b.featureRow(row);
+            for (ScoredRows.Observer o : rowObservers) {
+              o.scored(features, b, row);
+            }
+          }
         }
 
         @Override
@@ -206,6 +251,7 @@ public final class SingleNodeRunner {
     }
     counts.dead++;
     counts.byReason.merge(dl.reasonKind(), 1L, Long::sum);
+    counts.metrics.dead(dl.reasonKind().prefix());
     counts.budget.dead(reason);
   }
 
@@ -223,14 +269,17 @@ public final class SingleNodeRunner {
     long scored;
     long dead;
     final Map<Reason.Kind, Long> byReason = new EnumMap<>(Reason.Kind.class);
+    final RunMetrics metrics;
 
-    Counts(DeadLetterBudget budget) {
+    Counts(DeadLetterBudget budget, RunMetrics metrics) {
       this.budget = budget;
+      this.metrics = metrics;
     }
 
     void read() {
       read++;
       budget.read();
+      metrics.recordIn();
     }
   }
 }

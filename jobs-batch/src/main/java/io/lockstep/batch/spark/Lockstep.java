@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.bundle.ShippedBundle;
 import static org.apache.spark.sql.functions.col;
 
 import io.lockstep.batch.local.ScoreOptions;
@@ -56,7 +57,7 @@ public final class Lockstep {
    */
   public static Scored score(SparkSession spark, Dataset<Row> input, String bundle, List<String> keep, int batchSize) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    BundleFiles files = BundleFiles.read(bundle, spark.sparkContext().hadoopConfiguration());
+    ShippedBundle files = HadoopBundles.read(bundle, spark.sparkContext().hadoopConfiguration());
     ExecutorModels.Model model = ExecutorModels.get(files);
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), keep),
         SparkInput.DATAFRAME);
@@ -72,7 +73,7 @@ public final class Lockstep {
    * Bundles with window features are refused: a row alone has no window.
    */
   public static void registerUdf(SparkSession spark, String name, String bundle) {
-    BundleFiles files = BundleFiles.read(bundle, spark.sparkContext().hadoopConfiguration());
+    ShippedBundle files = HadoopBundles.read(bundle, spark.sparkContext().hadoopConfiguration());
     ExecutorModels.Model model = ExecutorModels.get(files);
     if (!model.windows().isEmpty()) {
       throw new IllegalArgumentException("bundle " + model.bundle().id() + " has window features: a UDF sees one row "

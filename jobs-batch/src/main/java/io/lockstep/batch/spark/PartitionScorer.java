@@ -60,6 +60,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private long scored;
     private long dead;
     private boolean finished;
+    private final io.lockstep.metrics.BatchStats batchStats = new io.lockstep.metrics.BatchStats();
 
     Run(ScoringPlan plan, Iterator<InternalRow> input) {
       this.plan = plan;
@@ -68,7 +69,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       this.fields = new InternalFields(layout.schema());
       ExecutorModels.Model model = ExecutorModels.get(plan.bundle().value());
       this.windows = model.windows();
-      this.buffer = new ScoringBuffer<>(model.pipeline(), model.scorer().newBatch(plan.batchSize()));
+      this.buffer = new ScoringBuffer<InternalRow>(model.pipeline(), model.scorer().newBatch(plan.batchSize())).onBatch(batchStats::add);
       this.predictions = new PredictionRows(model.bundle(), model.scorer().fields(), plan.keep(), layout, plan.inlineDeadLetters(),
           plan.emitFeatures());
       this.windowValues = windows.isEmpty() ? null : new double[windows.size()];
@@ -180,6 +181,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
       if (plan.counters() != null) {
         plan.counters().add(read, scored, dead);
+        plan.counters().batches().add(batchStats);
       }
     }
   }

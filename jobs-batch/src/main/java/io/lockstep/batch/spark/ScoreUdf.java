@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
@@ -23,10 +24,10 @@ import org.apache.spark.sql.types.StructType;
  */
 final class ScoreUdf implements UDF1<Row, Row> {
   static final String REASON = "dead_letter_reason";
-  private final Broadcast<BundleFiles> bundle;
+  private final Broadcast<ShippedBundle> bundle;
   private transient ThreadLocal<BatchScorer> batches;
 
-  ScoreUdf(Broadcast<BundleFiles> bundle) {
+  ScoreUdf(Broadcast<ShippedBundle> bundle) {
     this.bundle = bundle;
   }
 

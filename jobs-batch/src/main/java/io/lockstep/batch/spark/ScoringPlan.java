@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.deadletter.DeadLetterPolicy;
 import java.io.Serializable;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.apache.spark.util.SerializableConfiguration;
  * @param counters null when nobody reads them (the library API may evaluate a plan twice)
  * @param deadLetterPolicy the cap on dead letters' originals and each task's dead-letter budget
  */
-record ScoringPlan(Broadcast<BundleFiles> bundle, InputLayout layout, List<String> keep, int batchSize,
+record ScoringPlan(Broadcast<ShippedBundle> bundle, InputLayout layout, List<String> keep, int batchSize,
                    boolean emitFeatures, DeadLetterFiles deadLetters, ScoreCounters counters,
                    Broadcast<SerializableConfiguration> hadoopConf, DeadLetterPolicy deadLetterPolicy)
     implements Serializable {

@@ -3,6 +3,7 @@ package io.lockstep.batch.spark;
 import static org.apache.spark.sql.functions.lit;
 
 import io.lockstep.batch.io.FileFormat;
+import io.lockstep.io.InputDamage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -25,14 +26,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Input as rows of an {@link InputLayout}.
  * <ul>
- *   <li>CSV, JSON lines and Avro files: one task per file, decoded by the single-node decoders
- *       (so reasons, line numbers and originals are level 1's). A file is not split: its
- *       line numbers and RFC 4180 multi-line records need one reader from its start.</li>
+ *   <li>CSV, JSON lines and Avro files: one task per {@link FileRange} ({@link SplitPlanner}),
+ *       decoded by the single-node decoders (so reasons, line numbers and originals are level 1's).</li>
  *   <li>Parquet: Spark's vectorized reader, split as Spark likes; fields are taken by name and cast
  *       to the schema's type, the position is {@code _metadata.row_index + 1}.</li>
  *   <li>A DataFrame (the library API): the same by-name selection; the position is
@@ -56,26 +57,56 @@ public final class SparkInput {
   }
 
   /**
-   * @param files {@link #files} of {@code path}; {@code layout.files()} are their names
+   * @param ranges what each task reads ({@link SplitPlanner}); unused for Parquet, which Spark splits
+   * @param report collects what the reading tasks found: damage, and CSV files cut inside a quoted field
    */
-  public static Dataset<Row> read(SparkSession spark, String path, List<String> files, FileFormat format, InputLayout layout) {
+  public static Dataset<Row> read(SparkSession spark, String path, List<FileRange> ranges, FileFormat format, InputLayout layout,
+                                  ReadReport report) {
     if (format == FileFormat.PARQUET) {
       Dataset<Row> df = spark.read().parquet(path);
       return fromColumns(df, layout, fileIndexByName(layout.files(), df.col("_metadata.file_name")), df.col("_metadata.row_index").plus(1));
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-    List<Integer> indexes = new ArrayList<>();
-    for (int i = 0; i < files.size(); i++) {
-      indexes.add(i);
-    }
-    JavaRDD<Row> rows = jsc.parallelize(indexes, Math.max(1, files.size()))
-        .mapPartitions((FlatMapFunction<java.util.Iterator<Integer>, Row>) it -> {
+    JavaRDD<Row> rows = jsc.parallelize(ranges, Math.max(1, ranges.size()))
+        .mapPartitions((FlatMapFunction<java.util.Iterator<FileRange>, Row>) it -> {
           List<java.util.Iterator<Row>> parts = new ArrayList<>();
-          it.forEachRemaining(i -> parts.add(new FileRecords(files.get(i), i, format, layout, conf.value().value())));
+          it.forEachRemaining(r -> parts.add(new FileRecords(r, format, layout, conf.value().value(), report)));
           return parts.stream().flatMap(p -> toStream(p)).iterator();
         });
     return spark.createDataFrame(rows, layout.sparkSchema());
+  }
+
+  /**
+   * What the reading tasks report to the driver, through accumulators (a retried task may add the
+   * same entry twice: read them as sets).
+   *
+   * @param damage damaged inputs (docs/spec.md, Exit codes), each found by the task that read it
+   * @param misSplit indexes of CSV files that a range boundary cut inside a quoted field
+   */
+  public record ReadReport(CollectionAccumulator<InputDamage> damage, CollectionAccumulator<Integer> misSplit)
+      implements java.io.Serializable {
+    static ReadReport register(org.apache.spark.SparkContext sc) {
+      return new ReadReport(sc.collectionAccumulator("lockstep.damage"), sc.collectionAccumulator("lockstep.misSplit"));
+    }
+
+    void damage(InputDamage d) {
+      damage.add(d);
+    }
+
+    void misSplit(int fileIndex) {
+      misSplit.add(fileIndex);
+    }
+
+    /** Each damage once, in file and offset order. */
+    List<InputDamage> damages() {
+      return damage.value().stream().distinct()
+          .sorted(java.util.Comparator.comparing(InputDamage::file).thenComparingLong(InputDamage::offset)).toList();
+    }
+
+    java.util.Set<Integer> misSplitFiles() {
+      return new java.util.TreeSet<>(misSplit.value());
+    }
   }
 
   /**

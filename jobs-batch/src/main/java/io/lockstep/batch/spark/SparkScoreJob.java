@@ -1,7 +1,14 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.batch.io.FileFormat;
+import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.io.InputDamage;
+import io.lockstep.metrics.RunMetrics;
 import io.lockstep.score.PredictionBuilder;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,8 +29,15 @@ public final class SparkScoreJob {
 
   private SparkScoreJob() {}
 
-  /** What a run did: its counts and where its outputs are. */
-  public record Result(ScoreCounters.RunCounts counts, String output, String deadLetters, double seconds) {
+  /**
+   * What a run did: its counts and where its outputs are.
+   *
+   * @param readTasks tasks that read CSV, JSON-lines or Avro input (one per {@link FileRange}); 0 for Parquet
+   * @param attempts 2 when a CSV file was found cut inside a quoted field and read again whole, else 1
+   * @param damage damaged inputs, reported as level 1 reports them (docs/spec.md, Exit codes)
+   */
+  public record Result(ScoreCounters.RunCounts counts, String output, String deadLetters, double seconds, int readTasks,
+                       int attempts, List<InputDamage> damage) {
     public String line() {
       return "lockstep spark: " + counts.line() + " in " + String.format("%.1f", seconds) + " s";
     }
@@ -33,32 +47,91 @@ public final class SparkScoreJob {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    BundleFiles bundleFiles = BundleFiles.read(options.bundle(), conf);
+    ShippedBundle bundleFiles = HadoopBundles.read(options.bundle(), conf);
     ExecutorModels.Model model = ExecutorModels.get(bundleFiles);
     List<String> files = SparkInput.files(spark, options.input());
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()),
         SparkInput.names(files));
     DeadLetterFiles deadLetters = DeadLetterFiles.forOutput(options.output());
-    ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
-    ScoringPlan plan = new ScoringPlan(jsc.broadcast(bundleFiles), layout, options.keep(), options.batchSize(),
-        options.emitFeatures(), deadLetters, counters, hadoop, options.deadLetters());
+    Broadcast<ShippedBundle> bundle = jsc.broadcast(bundleFiles);
     LOG.info("scoring {} ({} files) with {} ({} bytes broadcast), batch {}", options.input(), files.size(), model.bundle().id(),
         bundleFiles.bytes(), options.batchSize());
 
-    Dataset<Row> decoded = SparkInput.read(spark, options.input(), files, options.inputFormat(), layout);
-    Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
-    deadLetters.prepare(conf);
-    SparkOutput.write(predictions, options.output(), options.outputFormat(), SparkScoring.predictionRows(plan, model).avroSchema());
-    SparkOutput.writeSchema(options.output(), SparkScoring.predictionRows(plan, model).avroSchema(), conf);
+    Set<Integer> readWhole = new TreeSet<>();
+    for (int attempt = 1; ; attempt++) {
+      List<FileRange> ranges = options.inputFormat() == FileFormat.PARQUET ? List.of()
+          : SplitPlanner.plan(spark, files, options.inputFormat(), options.multilineCsv(), readWhole);
+      ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
+      SparkInput.ReadReport report = SparkInput.ReadReport.register(spark.sparkContext());
+      ScoringPlan plan = new ScoringPlan(bundle, layout, options.keep(), options.batchSize(), options.emitFeatures(), deadLetters,
+          counters, hadoop, options.deadLetters());
+      Dataset<Row> decoded = SparkInput.read(spark, options.input(), ranges, options.inputFormat(), layout, report);
+      Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
+      deadLetters.prepare(conf);
+      Schema schema = SparkScoring.predictionRows(plan, model).avroSchema();
+      SparkOutput.write(predictions, options.output(), options.outputFormat(), schema);
+      SparkOutput.writeSchema(options.output(), schema, conf);
 
-    ScoreCounters.RunCounts counts = counters.value();
-    // Each task judged its own partition; the totals are judged once more, for inputs split into small partitions.
-    options.deadLetters().newBudget().checkFinal(counts.read(), counts.dead());
-    if (!counts.balanced()) {
-      LOG.warn("counts do not add up ({}): a task was probably retried and counted twice; the output files are complete, "
-          + "count them to be sure", counts.line());
+      Set<Integer> cut = report.misSplitFiles();
+      if (!cut.isEmpty() && readWhole.addAll(cut)) {
+        LOG.warn("{}: a quoted field spans lines across a split boundary: reading {} again in one task per file "
+            + "(pass --multiline-csv to skip the first attempt; see docs/spark.md, Reading)",
+            cut.stream().map(layout.files()::get).toList(), cut.size() == 1 ? "it" : "them");
+        continue;
+      }
+      ScoreCounters.RunCounts counts = counters.value();
+      // Each task judged its own partition; the totals are judged once more, for inputs split into small partitions.
+      options.deadLetters().newBudget().checkFinal(counts.read(), counts.dead());
+      if (!counts.balanced()) {
+        LOG.warn("counts do not add up ({}): a task was probably retried and counted twice; the output files are complete, "
+            + "count them to be sure", counts.line());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (options.metricsJson() != null) {
+        RunMetrics metrics = new RunMetrics(io.lockstep.deadletter.DeadLetter.Level.SPARK.text(), model.bundle().id());
+        metrics.counts(counts.read(), counts.scored(), deadByKind(deadLetters.dir(), conf));
+        metrics.batches(counters.batches().value());
+        try {
+          metrics.write(java.nio.file.Path.of(options.metricsJson()), seconds, null);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(options.metricsJson() + ": cannot write the metrics: " + e.getMessage(), e);
+        }
+      }
+      return new Result(counts, options.output(), deadLetters.dir(), seconds, ranges.size(), attempt, report.damages());
     }
-    return new Result(counts, options.output(), deadLetters.dir(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Dead letters by reason kind, counted from the dead-letter files (few: the exceptions of a run). */
+  static java.util.Map<String, Long> deadByKind(String dir, Configuration conf) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        return out;
+      }
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(p)) {
+        String name = f.getPath().getName();
+        if (!f.isFile() || name.startsWith(".") || name.startsWith("_")) {
+          continue;
+        }
+        try (java.io.BufferedReader in = new java.io.BufferedReader(
+            new java.io.InputStreamReader(fs.open(f.getPath()), java.nio.charset.StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = in.readLine()) != null) {
+            if (!line.isBlank()) {
+              String reason = json.readTree(line).path("reason").asText();
+              int colon = reason.indexOf(':');
+              out.merge(colon < 0 ? reason : reason.substring(0, colon), 1L, Long::sum);
+            }
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(dir + ": cannot read the dead letters to count them: " + e.getMessage(), e);
+    }
+    return out;
   }
 }

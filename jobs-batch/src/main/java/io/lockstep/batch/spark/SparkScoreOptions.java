@@ -1,6 +1,6 @@
 package io.lockstep.batch.spark;
 
-import io.lockstep.batch.cli.DeadLetterFlags;
+import io.lockstep.deadletter.DeadLetterFlags;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.local.ScoreOptions;
 import io.lockstep.deadletter.DeadLetterPolicy;
@@ -19,10 +19,13 @@ import picocli.CommandLine.Option;
  * @param shufflePartitions partitions of the window-feature shuffle (0: Spark's default)
  * @param emitFeatures also write each prediction's {@code _source} and {@code _features} (training sets, audits)
  * @param deadLetters the cap on dead letters' originals and the dead-letter budget (docs/spec.md, Dead letters)
+ * @param metricsJson a local file for the run's counters at the end (docs/spec.md, Metrics), or null
+ * @param multilineCsv read each CSV file in one task: for files whose quoted fields hold line breaks
+ *     (see {@link SplitPlanner} for what splitting otherwise guarantees)
  */
 public record SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize,
                                 FileFormat inputFormat, FileFormat outputFormat, int shufflePartitions,
-                                boolean emitFeatures, DeadLetterPolicy deadLetters) {
+                                boolean emitFeatures, DeadLetterPolicy deadLetters, String metricsJson, boolean multilineCsv) {
 
   public SparkScoreOptions {
     keep = List.copyOf(keep);
@@ -41,16 +44,24 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     }
   }
 
+  /** No metrics file; CSV files split. */
+  public SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize, FileFormat inputFormat,
+                           FileFormat outputFormat, int shufflePartitions, boolean emitFeatures, DeadLetterPolicy deadLetters) {
+    this(bundle, input, output, keep, batchSize, inputFormat, outputFormat, shufflePartitions, emitFeatures, deadLetters, null,
+        false);
+  }
+
   /** The default dead-letter policy (64 KiB originals, no budget). */
   public SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize,
                            FileFormat inputFormat, FileFormat outputFormat, int shufflePartitions, boolean emitFeatures) {
-    this(bundle, input, output, keep, batchSize, inputFormat, outputFormat, shufflePartitions, emitFeatures, DeadLetterPolicy.DEFAULTS);
+    this(bundle, input, output, keep, batchSize, inputFormat, outputFormat, shufflePartitions, emitFeatures, DeadLetterPolicy.DEFAULTS,
+        null, false);
   }
 
   /** Defaults for the library API and tests: format by extension, batch 512. */
   public static SparkScoreOptions of(String bundle, String input, String output, List<String> keep) {
     return new SparkScoreOptions(bundle, input, output, keep, ScoreOptions.DEFAULT_BATCH_SIZE,
-        FileFormat.of(input), FileFormat.of(output), 0, false, DeadLetterPolicy.DEFAULTS);
+        FileFormat.of(input), FileFormat.of(output), 0, false, DeadLetterPolicy.DEFAULTS, null, false);
   }
 
   private static String strip(String p) {
@@ -114,11 +125,18 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     @Mixin
     DeadLetterFlags deadLetters = new DeadLetterFlags();
 
+    @Option(names = "--metrics-json", description = "Write the run's counters to this local file at the end (docs/spec.md, Metrics).")
+    String metricsJson;
+
+    @Option(names = "--multiline-csv", description = "Read each CSV file in one task (quoted fields hold line breaks); "
+        + "by default large files are split, and a file found to need this is read again whole.")
+    boolean multilineCsv;
+
     SparkScoreOptions toOptions() {
       return new SparkScoreOptions(bundle, input, output, keep, batchSize,
           inputFormat == null ? FileFormat.of(input) : FileFormat.named(inputFormat),
           outputFormat == null ? FileFormat.of(output) : FileFormat.named(outputFormat), shufflePartitions, emitFeatures,
-          deadLetters.policy());
+          deadLetters.policy(), metricsJson, multilineCsv);
     }
   }
 }

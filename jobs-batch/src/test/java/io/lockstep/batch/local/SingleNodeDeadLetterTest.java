@@ -118,6 +118,18 @@ class SingleNodeDeadLetterTest {
   }
 
   @Test
+  void aModelThatCannotRunStopsTheRunWithOneLineInsteadOfADeadLetterPerRecord() throws Exception {
+    Path bundle = io.lockstep.golden.ModelCannotRunBundle.write(tmp.resolve("broken"));
+    Path in = HostileInputs.mixed(tmp.resolve("in.csv"), 30, 0);
+    Path output = tmp.resolve("out.csv");
+    int code = LockstepCli.execute("score", "--bundle", bundle.toString(), "--input", in.toString(), "--output", output.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip().lines().filter(l -> l.startsWith("lockstep: ")).toList())
+        .singleElement().asString().startsWith("lockstep: the model cannot run:").contains("Reshape");
+    assertThat(DeadLetterWriter.pathFor(output)).doesNotExist();
+  }
+
+  @Test
   void badPolicyFlagsAreRefusedWithOneLine() throws Exception {
     Path in = HostileInputs.mixed(tmp.resolve("in.csv"), 3, 0);
     assertThat(score(in, tmp.resolve("out.csv"), "--max-dead-fraction", "2")).isNotZero();

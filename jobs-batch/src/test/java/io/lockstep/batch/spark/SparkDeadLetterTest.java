@@ -94,6 +94,21 @@ class SparkDeadLetterTest {
   }
 
   @Test
+  void aModelThatCannotRunFailsTheJobWithOneClearMessage() throws Exception {
+    Path bundle = io.lockstep.golden.ModelCannotRunBundle.write(tmp.resolve("broken"));
+    Path in = HostileInputs.mixed(tmp.resolve("in.csv"), 30, 0);
+    Throwable t = catchThrowable(() -> SparkScoreJob.run(spark, SparkScoreOptions.parse("--bundle", bundle.toString(),
+        "--input", in.toString(), "--output", tmp.resolve("broken-out.csv").toString())));
+    assertThat(t).isNotNull();
+    Throwable root = t;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    assertThat(root).isInstanceOf(io.lockstep.score.ModelCannotRun.class);
+    assertThat(root.getMessage()).startsWith("the model cannot run:").contains("Reshape");
+  }
+
+  @Test
   void finalCheckCatchesABudgetThatNoSinglePartitionReached() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("parts"));
     for (int i = 0; i < 4; i++) {

@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.deadletter.DeadLetterPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -30,6 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,13 +67,32 @@ class SparkGoldenParityTest {
     spark.stop();
   }
 
-  static Stream<Arguments> fixturesAndFormats() {
-    return GoldenFixture.ALL.stream().flatMap(f -> Stream.of(FileFormat.values()).map(fmt -> Arguments.of(f, fmt)));
+  /**
+   * How the job reads each file: {@code SPLIT} cuts every golden file into several ranges (each a
+   * task); {@code WHOLE} reads each file in one task ({@code --multiline-csv}, and Spark's default
+   * split size, far above a golden file's size).
+   */
+  enum Reading {
+    SPLIT(SPLIT_BYTES), WHOLE(128L << 20);
+
+    final long maxPartitionBytes;
+
+    Reading(long maxPartitionBytes) {
+      this.maxPartitionBytes = maxPartitionBytes;
+    }
   }
 
-  @ParameterizedTest(name = "{0} {1}")
+  /** Golden inputs are 10-21 kB: ranges of 1.5 kB give each of them 7 to 15 tasks. */
+  static final long SPLIT_BYTES = 1536;
+
+  static Stream<Arguments> fixturesAndFormats() {
+    return Stream.of(Reading.values()).flatMap(mode -> GoldenFixture.ALL.stream()
+        .flatMap(f -> Stream.of(FileFormat.values()).map(fmt -> Arguments.of(f, fmt, mode))));
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("fixturesAndFormats")
-  void sparkScoresEveryRowAsTheSingleNodeRunnerDoes(String name, FileFormat format) throws IOException {
+  void sparkScoresEveryRowAsTheSingleNodeRunnerDoes(String name, FileFormat format, Reading mode) throws IOException {
     GoldenFixture fx = GoldenFixture.of(name);
     Bundle bundle = BundleLoader.load(fx.bundle());
     Path input = input(fx, bundle, format);
@@ -76,10 +100,17 @@ class SparkGoldenParityTest {
 
     Path single = tmp.resolve(name + "-" + format + "-single.jsonl");
     RunSummary l1 = new SingleNodeRunner(ScoreOptions.of(fx.bundle(), input, single, List.of(), 64, 1), null).run();
-    Path out = tmp.resolve(name + "-" + format + "-spark.jsonl");
+    Path out = tmp.resolve(name + "-" + format + "-" + mode + "-spark.jsonl");
     SparkScoreOptions options = new SparkScoreOptions(fx.bundle().toString(), input.toString(), out.toString(), List.of(), 64,
-        format, FileFormat.JSONL, 0, true);
+        format, FileFormat.JSONL, 0, true, DeadLetterPolicy.DEFAULTS, null, mode == Reading.WHOLE);
+    spark.conf().set("spark.sql.files.maxPartitionBytes", mode.maxPartitionBytes);
     SparkScoreJob.Result l2 = SparkScoreJob.run(spark, options);
+    if (mode == Reading.WHOLE && format != FileFormat.PARQUET) {
+      assertThat(l2.readTasks()).isEqualTo(1);
+    }
+    if (mode == Reading.SPLIT && format != FileFormat.PARQUET) {
+      assertThat(l2.readTasks()).as("tasks reading %s", input).isGreaterThanOrEqualTo(3);
+    }
 
     assertThat(l2.counts().read()).as("read").isEqualTo(l1.read());
     assertThat(l2.counts().scored()).as("scored").isEqualTo(l1.scored());
@@ -160,7 +191,7 @@ class SparkGoldenParityTest {
     }
     Path in = tmp.resolve(fx.name() + "-input." + format.extension());
     if (!Files.exists(in)) {
-      try (RecordWriter w = RecordWriters.open(in, format, bundle.inputSchema())) {
+      try (RecordWriter w = format == FileFormat.AVRO ? smallBlocks(in, bundle) : RecordWriters.open(in, format, bundle.inputSchema())) {
         for (RawRecord r : readAll(fx.inputCsv(), FileFormat.CSV, bundle)) {
           if (r.decoded().isOk()) {
             w.write(r.decoded().record());
@@ -169,6 +200,25 @@ class SparkGoldenParityTest {
       }
     }
     return in;
+  }
+
+  /** An Avro container of many blocks (one every ~512 bytes), so that split reading has sync markers to split at. */
+  private static RecordWriter smallBlocks(Path file, Bundle bundle) throws IOException {
+    DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(bundle.inputSchema()));
+    w.setCodec(CodecFactory.deflateCodec(1));
+    w.setSyncInterval(512);
+    w.create(bundle.inputSchema(), file.toFile());
+    return new RecordWriter() {
+      @Override
+      public void write(GenericRecord record) throws IOException {
+        w.append(record);
+      }
+
+      @Override
+      public void close() throws IOException {
+        w.close();
+      }
+    };
   }
 
   /** Feature vectors by line as the single-node code computes them (windows in (time, input order)). */

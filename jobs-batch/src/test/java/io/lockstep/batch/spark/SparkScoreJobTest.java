@@ -1,5 +1,6 @@
 package io.lockstep.batch.spark;
 
+import io.lockstep.deadletter.DeadLetterPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -212,7 +213,7 @@ class SparkScoreJobTest {
     Files.writeString(dir.resolve("_SUCCESS"), "");
     Path out = tmp.resolve("dir-out.jsonl");
     SparkScoreJob.Result r = SparkScoreJob.run(spark, new SparkScoreOptions(CHURN_BUNDLE.toString(), dir.toString(), out.toString(),
-        List.of(), 100, FileFormat.CSV, FileFormat.JSONL, 0, false));
+        List.of(), 100, FileFormat.CSV, FileFormat.JSONL, 0, false, DeadLetterPolicy.DEFAULTS, null, false));
     assertThat(r.counts().read()).isEqualTo(5006);
     assertThat(r.counts().scored()).isEqualTo(5000);
     assertThat(LocalSpark.readJsonDir(Path.of(r.deadLetters())).stream().map(d -> d.get("source").asText().split(":")[0]).distinct())
@@ -295,6 +296,11 @@ class SparkScoreJobTest {
 
   /** The golden CSV's decodable rows, as a user's DataFrame (read from Parquet by Spark). */
   private Dataset<Row> goldenRowsAsDataFrame(GoldenFixture fx) throws IOException {
+    return goldenRowsAsDataFrame(spark, fx, tmp);
+  }
+
+  /** The fixture's decodable input rows as a DataFrame (via a Parquet file in {@code tmp}). */
+  static Dataset<Row> goldenRowsAsDataFrame(SparkSession spark, GoldenFixture fx, Path tmp) throws IOException {
     Bundle bundle = BundleLoader.load(fx.bundle());
     Path parquet = tmp.resolve(fx.name() + ".parquet");
     try (RecordWriter w = RecordWriters.open(parquet, FileFormat.PARQUET, bundle.inputSchema())) {

@@ -1,11 +1,11 @@
 package io.lockstep.streaming.kafka;
 
 import io.lockstep.avro.Decoded;
-import io.lockstep.bundle.Bundle;
-import io.lockstep.features.FieldAccessor;
-import io.lockstep.deadletter.Reason;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.avro.InputFormat;
+import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.deadletter.Reason;
+import io.lockstep.features.FieldAccessor;
 import io.lockstep.streaming.scoring.InputDecoder;
 import io.lockstep.streaming.window.WindowInputs;
 import io.lockstep.window.WindowSet;
@@ -25,14 +25,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class InputEventDeserializer implements KafkaRecordDeserializationSchema<InputEvent> {
   private static final long serialVersionUID = 1L;
 
-  private final BundleBytes bundleBytes;
+  private final ShippedBundle bundleBytes;
   private final InputFormat format;
   private final boolean readKeyAndTime;
   private transient InputDecoder decoder;
   private transient WindowSet windows;
   private transient WindowInputs windowInputs;
 
-  public InputEventDeserializer(BundleBytes bundleBytes, InputFormat format, boolean readKeyAndTime) {
+  public InputEventDeserializer(ShippedBundle bundleBytes, InputFormat format, boolean readKeyAndTime) {
     this.bundleBytes = bundleBytes;
     this.format = format;
     this.readKeyAndTime = readKeyAndTime;

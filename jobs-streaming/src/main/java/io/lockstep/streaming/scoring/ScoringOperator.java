@@ -3,16 +3,17 @@ package io.lockstep.streaming.scoring;
 import io.lockstep.avro.AvroCodec;
 import io.lockstep.avro.Decoded;
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.score.BatchScorer;
+import io.lockstep.score.ModelCannotRun;
 import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.PredictionBuilder;
 import io.lockstep.score.ScorerOptions;
 import io.lockstep.score.ScoringBuffer;
 import io.lockstep.score.SharedScorers;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.window.WindowSet;
@@ -20,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -45,7 +47,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
 
-  private final BundleBytes bundleBytes;
+  private final ShippedBundle bundleBytes;
   private final ScoringSettings settings;
 
   private transient InputDecoder decoder;
@@ -67,7 +69,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   /** A record waiting in the batch, with what its prediction or dead letter needs. */
   private record Pending(InputEvent event, GenericData.Record record, String[] extras) {}
 
-  public ScoringOperator(BundleBytes bundleBytes, ScoringSettings settings) {
+  public ScoringOperator(ShippedBundle bundleBytes, ScoringSettings settings) {
     this.bundleBytes = bundleBytes;
     this.settings = settings;
   }
@@ -85,7 +87,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     builder = new PredictionBuilder(bundle, scorer.fields(), settings.keep(), true);
     featureField = settings.withFeatures() ? new FeatureVectorField(builder.schema()) : null;
     codec = new AvroCodec(featureField == null ? builder.schema() : featureField.schema());
-    metrics = StreamMetrics.register(getMetricGroup(), true);
+    metrics = StreamMetrics.register(getMetricGroup(), true, settings.deadLetters());
     reuse = new StreamRecord<>(null);
     policy = new BatchFlushPolicy(settings.batchSize(), settings.flushMillis());
     mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
@@ -144,10 +146,15 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     }
   }
 
+  /** A model that cannot run fails the job once: a restart would replay the same records into the same failure. */
   private void flush() {
     int rows = buffer.size();
     if (rows > 0) {
-      buffer.flush(sink);
+      try {
+        buffer.flush(sink);
+      } catch (ModelCannotRun e) {
+        throw new SuppressRestartsException(e);
+      }
       batchStats.add(rows);
     }
     policy.flushed();
@@ -190,6 +197,6 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private void deadLetter(InputEvent e, Reason reason, GenericData.Record record) {
     String key = record == null ? null : windows.key(FieldAccessor.of(record));
     output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
-    metrics.dead();
+    metrics.dead(reason);
   }
 }

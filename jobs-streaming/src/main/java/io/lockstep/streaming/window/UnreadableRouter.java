@@ -1,5 +1,6 @@
 package io.lockstep.streaming.window;
 
+import io.lockstep.deadletter.DeadLetterPolicy;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.scoring.DeadLetters;
 import io.lockstep.streaming.scoring.StreamMetrics;
@@ -13,11 +14,16 @@ import org.apache.flink.util.Collector;
  */
 public final class UnreadableRouter extends ProcessFunction<InputEvent, InputEvent> {
   private static final long serialVersionUID = 1L;
+  private final DeadLetterPolicy deadLetterPolicy;
   private transient StreamMetrics metrics;
+
+  public UnreadableRouter(DeadLetterPolicy deadLetterPolicy) {
+    this.deadLetterPolicy = deadLetterPolicy;
+  }
 
   @Override
   public void open(OpenContext context) {
-    metrics = StreamMetrics.register(getRuntimeContext().getMetricGroup(), false);
+    metrics = StreamMetrics.register(getRuntimeContext().getMetricGroup(), false, deadLetterPolicy);
   }
 
   @Override
@@ -25,7 +31,7 @@ public final class UnreadableRouter extends ProcessFunction<InputEvent, InputEve
     metrics.in();
     if (e.reason != null) {
       ctx.output(DeadLetters.TAG, DeadLetters.of(e, e.reason, e.entityKey));
-      metrics.dead();
+      metrics.dead(e.reason);
     } else {
       out.collect(e);
     }

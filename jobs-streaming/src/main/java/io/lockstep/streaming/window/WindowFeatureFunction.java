@@ -1,8 +1,9 @@
 package io.lockstep.streaming.window;
 
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.deadletter.DeadLetterPolicy;
 import io.lockstep.deadletter.Reason;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.scoring.DeadLetters;
 import io.lockstep.streaming.scoring.StreamMetrics;
@@ -34,16 +35,18 @@ public final class WindowFeatureFunction extends KeyedProcessFunction<String, In
   /** Expiry timers are rounded up to this, so a busy key registers one per minute, not one per event. */
   static final long EXPIRY_GRANULARITY_MS = 60_000;
 
-  private final BundleBytes bundleBytes;
+  private final ShippedBundle bundleBytes;
 
   private transient WindowSet windows;
   private transient WindowInputs inputs;
   private transient ValueState<WindowStateCell> windowState;
   private transient MapState<Long, List<InputEvent>> waiting;
+  private final DeadLetterPolicy deadLetterPolicy;
   private transient StreamMetrics metrics;
 
-  public WindowFeatureFunction(BundleBytes bundleBytes) {
+  public WindowFeatureFunction(ShippedBundle bundleBytes, DeadLetterPolicy deadLetterPolicy) {
     this.bundleBytes = bundleBytes;
+    this.deadLetterPolicy = deadLetterPolicy;
   }
 
   @Override
@@ -54,7 +57,7 @@ public final class WindowFeatureFunction extends KeyedProcessFunction<String, In
     windowState = getRuntimeContext().getState(new ValueStateDescriptor<>("window-state", WindowStateCellSerializer.INSTANCE));
     waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-events", Types.LONG,
         Types.LIST(TypeInformation.of(InputEvent.class))));
-    metrics = StreamMetrics.register(getRuntimeContext().getMetricGroup(), false);
+    metrics = StreamMetrics.register(getRuntimeContext().getMetricGroup(), false, deadLetterPolicy);
   }
 
   @Override
@@ -62,9 +65,9 @@ public final class WindowFeatureFunction extends KeyedProcessFunction<String, In
     metrics.in();
     long watermark = ctx.timerService().currentWatermark();
     if (e.eventTime <= watermark) {
-      ctx.output(DeadLetters.TAG, DeadLetters.of(e, Reason.late((watermark - e.eventTime + 1)
-          + " ms behind the watermark (out-of-orderness bound exceeded)"), e.entityKey));
-      metrics.dead();
+      Reason late = Reason.late((watermark - e.eventTime + 1) + " ms behind the watermark (out-of-orderness bound exceeded)");
+      ctx.output(DeadLetters.TAG, DeadLetters.of(e, late, e.entityKey));
+      metrics.dead(late);
       return;
     }
     List<InputEvent> atTime = waiting.get(e.eventTime);

@@ -1,7 +1,7 @@
 package io.lockstep.streaming.bench;
 
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.avro.InputFormat;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.OutRecord;
@@ -24,7 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 final class IdentityJob {
   private IdentityJob() {}
 
-  static void build(StreamExecutionEnvironment env, String bootstrap, String in, String out, BundleBytes bundle, int lingerMs,
+  static void build(StreamExecutionEnvironment env, String bootstrap, String in, String out, ShippedBundle bundle, int lingerMs,
                     InputFormat format, boolean bounded) {
     KafkaSourceBuilder<InputEvent> builder = KafkaSource.<InputEvent>builder().setBootstrapServers(bootstrap).setTopics(in)
         .setGroupId("identity-" + in).setStartingOffsets(OffsetsInitializer.earliest())

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lockstep.avro.InputFormat;
 import io.lockstep.avro.PredictionSchema;
 import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.features.FeaturePipeline;
 import io.lockstep.features.FieldAccessor;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.OutRecord;
@@ -51,7 +51,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 final class NaiveJob {
   private NaiveJob() {}
 
-  static void build(StreamExecutionEnvironment env, String bootstrap, String in, String out, BundleBytes bundle,
+  static void build(StreamExecutionEnvironment env, String bootstrap, String in, String out, ShippedBundle bundle,
                     InputFormat format, boolean bounded) {
     KafkaSourceBuilder<InputEvent> source = KafkaSource.<InputEvent>builder().setBootstrapServers(bootstrap).setTopics(in)
         .setGroupId("naive-" + in).setStartingOffsets(OffsetsInitializer.earliest())
@@ -73,7 +73,7 @@ final class NaiveJob {
   /** Per record: parse, features, one ORT call, encode. */
   static final class Score extends RichMapFunction<InputEvent, OutRecord> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final BundleBytes bundleBytes;
+    private final ShippedBundle bundleBytes;
     private final InputFormat format;
     private transient Bundle bundle;
     private transient FeaturePipeline pipeline;
@@ -83,7 +83,7 @@ final class NaiveJob {
     private transient Schema predictionSchema;
     private transient List<Schema.Field> inputFields;
 
-    Score(BundleBytes bundleBytes, InputFormat format) {
+    Score(ShippedBundle bundleBytes, InputFormat format) {
       this.bundleBytes = bundleBytes;
       this.format = format;
     }

@@ -7,9 +7,9 @@ import io.lockstep.avro.InputFormat;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.bundle.BundleWriter;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.io.CsvParser;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.Loopback;
 import io.lockstep.streaming.StreamOptions;
 import io.lockstep.streaming.StreamScoreJob;
@@ -205,7 +205,7 @@ public final class StreamBench {
     storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
         Path.of(System.getProperty("java.io.tmpdir"), "lockstep-bench-checkpoints", out).toUri().toString());
     env.configure(storage);
-    BundleBytes bundle = BundleBytes.read(bundleDir);
+    ShippedBundle bundle = ShippedBundle.read(bundleDir);
     if (job.equals("identity")) {
       IdentityJob.build(env, kafka.bootstrap(), in, out, bundle, 1, format, bounded);
     } else {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,30 +35,35 @@ class CliProduceTailIT {
 
   @Test
   void produceScoreAndTailRoundTripTheGoldenRows() throws Exception {
-    Path repo = KafkaBroker.repo();
-    assumeTrue(Files.isRegularFile(repo.resolve("jobs-batch/target/lockstep-jobs-batch.jar")),
+    check(KafkaBroker.shared(), tmp);
+  }
+
+  /** The whole round trip against {@code kafka} (plaintext here, SASL_SSL in {@link SecuredKafkaIT}). */
+  static void check(KafkaBroker kafka, Path tmp) throws Exception {
+    assumeTrue(LockstepProcess.available(),
         "jobs-batch/target/lockstep-jobs-batch.jar not built (run the reactor: mvn verify)");
-    KafkaBroker kafka = KafkaBroker.shared();
     GoldenFixture fx = GoldenFixture.of("lr");
     String in = StreamHarness.topic("cli-in");
     String out = in + "-predictions";
     kafka.createTopics(1, in, out, out + ".dlq");
 
-    Result produce = lockstep("produce", "--bootstrap", kafka.bootstrap(), "--topic", in, "--bundle", fx.bundle().toString(),
+    LockstepProcess produce = lockstep(tmp, kafka.clientArgs(), "produce", "--bootstrap", kafka.bootstrap(), "--topic", in, "--bundle", fx.bundle().toString(),
         "--input", fx.inputCsv().toString(), "--input-format", "avro");
-    assertThat(produce.code).as(produce.err).isZero();
-    assertThat(produce.out).contains("lockstep produce: sent ");
-    assertThat(produce.err).contains("decode:monthly_charges").contains("not sent");
+    assertThat(produce.code()).as(produce.err()).isZero();
+    assertThat(produce.out()).contains("lockstep produce: sent ");
+    assertThat(produce.err()).contains("decode:monthly_charges").contains("not sent");
 
-    StreamScoreJob.environment(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
-        "--input-topic", in, "--output-topic", out, "--bounded", "--starting-offsets", "earliest")).execute("cli");
+    List<String> args = new ArrayList<>(List.of("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
+        "--input-topic", in, "--output-topic", out, "--bounded", "--starting-offsets", "earliest"));
+    args.addAll(kafka.clientArgs());
+    StreamScoreJob.environment(StreamOptions.parse(args.toArray(String[]::new))).execute("cli");
 
     Map<Integer, GoldenFixture.Expected> expected = fx.expected();
     Path csv = tmp.resolve("predictions.csv");
-    Result tail = lockstep("tail", "--bootstrap", kafka.bootstrap(), "--topic", out, "--from-beginning",
+    LockstepProcess tail = lockstep(tmp, kafka.clientArgs(), "tail", "--bootstrap", kafka.bootstrap(), "--topic", out, "--from-beginning",
         "--max", Integer.toString(expected.size()), "--idle", "20", "--format", "csv", "--output", csv.toString());
     // no --bundle: the flags of docs/spec.md (CLI) suffice, tail reads the schema the job published on <topic>.schema
-    assertThat(tail.code).as(tail.err).isZero();
+    assertThat(tail.code()).as(tail.err()).isZero();
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0)).isEqualTo("customer_id,score,label,model,scored_at");
     assertThat(lines).hasSize(expected.size() + 1);
@@ -73,9 +77,9 @@ class CliProduceTailIT {
     }
 
     Path dead = tmp.resolve("dead.jsonl");
-    Result tailDead = lockstep("tail", "--bootstrap", kafka.bootstrap(), "--topic", out + ".dlq", "--from-beginning",
+    LockstepProcess tailDead = lockstep(tmp, kafka.clientArgs(), "tail", "--bootstrap", kafka.bootstrap(), "--topic", out + ".dlq", "--from-beginning",
         "--idle", "3", "--output", dead.toString());
-    assertThat(tailDead.code).as(tailDead.err).isZero();
+    assertThat(tailDead.code()).as(tailDead.err()).isZero();
     List<String> reasons = new ArrayList<>();
     for (String l : Files.readAllLines(dead)) {
       JsonNode n = StreamHarness.json(l.getBytes(StandardCharsets.UTF_8));
@@ -86,21 +90,10 @@ class CliProduceTailIT {
     assertThat(reasons).containsExactlyInAnyOrderElementsOf(expectedReasons);
   }
 
-  private record Result(int code, String out, String err) {}
-
-  private Result lockstep(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(KafkaBroker.repo().resolve("bin/lockstep").toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("LOCKSTEP_JAVA_OPTS", "-Xmx512m");
-    Path outFile = Files.createTempFile(tmp, "out", ".txt");
-    Path errFile = Files.createTempFile(tmp, "err", ".txt");
-    pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroy();
-      throw new IllegalStateException("lockstep " + args[0] + " did not finish in 180 s");
-    }
-    return new Result(p.exitValue(), Files.readString(outFile), Files.readString(errFile));
+  /** Runs {@code bin/lockstep ARGS CLIENT_ARGS} (the broker's {@code --kafka-config} when secured). */
+  static LockstepProcess lockstep(Path tmp, List<String> clientArgs, String... args) throws IOException, InterruptedException {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(clientArgs);
+    return LockstepProcess.run(tmp, all.toArray(String[]::new));
   }
 }

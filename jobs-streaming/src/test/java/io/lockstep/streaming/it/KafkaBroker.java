@@ -1,5 +1,6 @@
 package io.lockstep.streaming.it;
 
+import io.lockstep.kafka.KafkaSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,29 +28,68 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the same script users run ({@code deploy/kafka/start-broker.sh}: Maven {@code kafka_2.13} jars,
  * {@code StorageTool format}, {@code kafka.Kafka} in a child JVM) on free 127.0.0.1 ports and a run
  * directory under {@code target/}, and stopped (data deleted) when the JVM exits.
+ *
+ * <p>{@link #secured()} starts another one with {@code KAFKA_SECURITY=sasl_ssl} (SCRAM-SHA-512 over
+ * TLS): its test clients, and the jobs and commands under test, use the {@code client.properties}
+ * the script wrote, exactly as a user would.
  */
-public final class KafkaBroker {
+public final class KafkaBroker implements AutoCloseable {
   private static KafkaBroker shared;
 
   private final Path runDir;
   private final String bootstrap;
+  private final boolean secured;
+  private final KafkaSettings client;
 
-  private KafkaBroker(Path runDir, String bootstrap) {
+  private KafkaBroker(Path runDir, String bootstrap, boolean secured) {
     this.runDir = runDir;
     this.bootstrap = bootstrap;
+    this.secured = secured;
+    this.client = secured ? KafkaSettings.load(clientConfig(), Map.of()) : KafkaSettings.NONE;
   }
 
-  /** The broker of this JVM, started on first use. */
+  /** The plaintext broker of this JVM, started on first use. */
   public static synchronized KafkaBroker shared() {
     if (shared == null) {
-      shared = start();
+      shared = start(false);
       Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
     }
     return shared;
   }
 
+  /** A new SASL_SSL broker (one per test class: close it in {@code @AfterAll}). */
+  public static KafkaBroker secured() {
+    KafkaBroker b = start(true);
+    Runtime.getRuntime().addShutdownHook(new Thread(b::stop));
+    return b;
+  }
+
   public String bootstrap() {
     return bootstrap;
+  }
+
+  /** The {@code client.properties} deploy/kafka/start-broker.sh wrote for this broker. */
+  public Path clientConfig() {
+    return runDir.resolve("kafka/client.properties");
+  }
+
+  /** What a job or command needs besides {@code --bootstrap}: {@code --kafka-config FILE} when secured. */
+  public List<String> clientArgs() {
+    return secured ? List.of("--kafka-config", clientConfig().toString()) : List.of();
+  }
+
+  /** The settings this broker's clients use (none for plaintext). */
+  public KafkaSettings clientSettings() {
+    return client;
+  }
+
+  private Properties clientProperties(Map<String, String> defaults) {
+    return client.over(defaults, Map.of("bootstrap.servers", bootstrap));
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 
   public static Path repo() {
@@ -64,16 +104,17 @@ public final class KafkaBroker {
     return dir.normalize();
   }
 
-  private static KafkaBroker start() {
+  private static KafkaBroker start(boolean secured) {
     try {
       Path run = Path.of(System.getProperty("lockstep.test.run", "target/it-run")).toAbsolutePath()
-          .resolve("kafka-" + ProcessHandle.current().pid());
+          .resolve((secured ? "kafka-sasl-" + Long.toHexString(System.nanoTime()) + "-" : "kafka-") + ProcessHandle.current().pid());
       Files.createDirectories(run);
-      int port = freePort();
-      int controller = freePort();
       ProcessBuilder pb = new ProcessBuilder(repo().resolve("deploy/kafka/start-broker.sh").toString());
-      pb.environment().putAll(Map.of("LOCKSTEP_RUN_DIR", run.toString(), "KAFKA_PORT", Integer.toString(port),
-          "KAFKA_CONTROLLER_PORT", Integer.toString(controller), "KAFKA_NUM_PARTITIONS", "1"));
+      pb.environment().putAll(Map.of("LOCKSTEP_RUN_DIR", run.toString(), "KAFKA_PORT", Integer.toString(freePort()),
+          "KAFKA_CONTROLLER_PORT", Integer.toString(freePort()), "KAFKA_NUM_PARTITIONS", "1"));
+      if (secured) {
+        pb.environment().putAll(Map.of("KAFKA_SECURITY", "sasl_ssl", "KAFKA_INTERNAL_PORT", Integer.toString(freePort())));
+      }
       pb.redirectError(ProcessBuilder.Redirect.appendTo(run.resolve("start-broker.err").toFile()));
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -82,7 +123,7 @@ public final class KafkaBroker {
             + Files.readString(run.resolve("start-broker.err")));
       }
       String[] lines = out.split("\n");
-      return new KafkaBroker(run, lines[lines.length - 1].trim());
+      return new KafkaBroker(run, lines[lines.length - 1].trim(), secured);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the test broker: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -91,7 +132,7 @@ public final class KafkaBroker {
     }
   }
 
-  private void stop() {
+  private synchronized void stop() {
     try {
       ProcessBuilder pb = new ProcessBuilder(repo().resolve("deploy/kafka/stop-broker.sh").toString());
       pb.environment().putAll(Map.of("LOCKSTEP_RUN_DIR", runDir.toString(), "KAFKA_DELETE_DATA", "1"));
@@ -111,7 +152,7 @@ public final class KafkaBroker {
   }
 
   public void createTopics(int partitions, String... topics) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    try (Admin admin = Admin.create(clientProperties(Map.of()))) {
       List<NewTopic> t = new ArrayList<>();
       for (String name : topics) {
         t.add(new NewTopic(name, partitions, (short) 1));
@@ -123,14 +164,10 @@ public final class KafkaBroker {
   }
 
   public KafkaProducer<byte[], byte[]> producer() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("linger.ms", "0");
-    p.put("acks", "all");
     // Ordered without the idempotent producer: on this broker, under load, a fresh idempotent producer
     // was once refused for two minutes with OutOfOrderSequenceException on a brand-new partition.
-    p.put("enable.idempotence", "false");
-    p.put("max.in.flight.requests.per.connection", "1");
+    Properties p = clientProperties(Map.of("linger.ms", "0", "acks", "all", "enable.idempotence", "false",
+        "max.in.flight.requests.per.connection", "1"));
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -154,11 +191,8 @@ public final class KafkaBroker {
 
   /** Every committed record of the topic (read_committed), waiting until {@code atLeast} arrived or the timeout. */
   public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast, Duration timeout) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("isolation.level", "read_committed");
-    p.put("auto.offset.reset", "earliest");
-    p.put("enable.auto.commit", "false");
+    Properties p = clientProperties(Map.of("isolation.level", "read_committed", "auto.offset.reset", "earliest",
+        "enable.auto.commit", "false"));
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()

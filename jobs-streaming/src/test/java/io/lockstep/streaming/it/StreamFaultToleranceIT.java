@@ -38,7 +38,11 @@ class StreamFaultToleranceIT {
   @ParameterizedTest
   @EnumSource(Delivery.class)
   void aFailureMidStreamLosesNothingAndExactlyOnceDuplicatesNothing(Delivery delivery) throws Exception {
-    KafkaBroker kafka = KafkaBroker.shared();
+    check(KafkaBroker.shared(), delivery);
+  }
+
+  /** The whole fault check against {@code kafka} (plaintext here, SASL_SSL in {@link SecuredKafkaIT}). */
+  static void check(KafkaBroker kafka, Delivery delivery) throws Exception {
     GoldenFixture fx = GoldenFixture.of("lr");
     Bundle bundle = BundleLoader.load(fx.bundle());
     String in = StreamHarness.topic("ft-" + delivery.flag());
@@ -47,10 +51,11 @@ class StreamFaultToleranceIT {
     AvroCodec codec = new AvroCodec(bundle.inputSchema());
 
     int failuresBefore = FailingMapper.FAILURES.get();
-    JobClient job = StreamScoreJob.start(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
+    List<String> args = new ArrayList<>(List.of("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
         "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", "2",
-        "--delivery", delivery.flag(), "--checkpoint-ms", "300", "--transactional-id-prefix", in),
-        FailingMapper.after(PER_PHASE * 3 / 4));
+        "--delivery", delivery.flag(), "--checkpoint-ms", "300", "--transactional-id-prefix", in));
+    args.addAll(kafka.clientArgs());
+    JobClient job = StreamScoreJob.start(StreamOptions.parse(args.toArray(String[]::new)), FailingMapper.after(PER_PHASE * 3 / 4));
     try {
       kafka.send(in, records(in, bundle.inputSchema(), codec, 0, PER_PHASE));
       // Outputs visible to read_committed (exactly-once) means a checkpoint has completed.

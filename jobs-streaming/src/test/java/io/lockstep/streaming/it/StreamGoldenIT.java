@@ -51,7 +51,11 @@ class StreamGoldenIT {
   @ParameterizedTest(name = "{0} as {1}")
   @MethodSource("cases")
   void everyGoldenRowIsPredictedOrDeadLetteredAsExpected(String fixture, InputFormat format) throws Exception {
-    KafkaBroker kafka = KafkaBroker.shared();
+    check(KafkaBroker.shared(), fixture, format);
+  }
+
+  /** The whole golden check against {@code kafka} (plaintext here, SASL_SSL in {@link SecuredKafkaIT}). */
+  static void check(KafkaBroker kafka, String fixture, InputFormat format) throws Exception {
     GoldenFixture fx = GoldenFixture.of(fixture);
     Bundle bundle = BundleLoader.load(fx.bundle());
     String in = StreamHarness.topic("golden-" + fixture + "-" + format.flag());
@@ -69,10 +73,12 @@ class StreamGoldenIT {
       lineByOffset.put(offsets.get(i), sent.get(i).line());
     }
 
-    StreamScoreJob.environment(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
+    List<String> args = new ArrayList<>(List.of("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
         "--input-topic", in, "--output-topic", out, "--input-format", format.flag(), "--bounded",
         "--starting-offsets", "earliest", "--with-features", "--parallelism", "2", "--out-of-orderness", "5s",
-        "--checkpoint-ms", "500")).execute("golden " + fixture);
+        "--checkpoint-ms", "500"));
+    args.addAll(kafka.clientArgs());
+    StreamScoreJob.environment(StreamOptions.parse(args.toArray(String[]::new))).execute("golden " + fixture);
 
     Map<Integer, GoldenFixture.Expected> expected = fx.expected();
     Map<Integer, String> expectedDead = new LinkedHashMap<>(fx.expectedDeadLetters());

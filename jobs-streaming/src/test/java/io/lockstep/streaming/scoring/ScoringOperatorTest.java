@@ -3,8 +3,8 @@ package io.lockstep.streaming.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockstep.avro.InputFormat;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.golden.GoldenFixture;
-import io.lockstep.streaming.BundleBytes;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,7 @@ class ScoringOperatorTest {
 
   static StreamTaskMailboxTestHarness<OutRecord> harness(int batchSize) throws Exception {
     ScoringSettings settings = new ScoringSettings(InputFormat.JSON, List.of(), batchSize, NEVER_MS, false, 1);
-    ScoringOperator op = new ScoringOperator(BundleBytes.read(GoldenFixture.of("lr").bundle()), settings);
+    ScoringOperator op = new ScoringOperator(ShippedBundle.read(GoldenFixture.of("lr").bundle()), settings);
     return new StreamTaskMailboxTestHarnessBuilder<>(OneInputStreamTask::new, TypeInformation.of(OutRecord.class))
         .addInput(TypeInformation.of(InputEvent.class))
         .setupOutputForSingletonOperatorChain(op)

@@ -1,11 +1,11 @@
-package io.lockstep.batch.cli;
+package io.lockstep.deadletter;
 
-import io.lockstep.deadletter.DeadLetterPolicy;
 import picocli.CommandLine.Option;
 
 /**
- * The dead-letter flags shared by {@code lockstep score} and the Spark job (the streaming job takes
- * the same names): a picocli mixin that builds one {@link DeadLetterPolicy} (docs/spec.md, Dead letters).
+ * The dead-letter flags of every level ({@code lockstep score}, the Spark job, the streaming job): one
+ * picocli mixin that builds one {@link DeadLetterPolicy} (docs/spec.md, Dead letters). picocli is an
+ * optional dependency of common: only the command lines that mix this in need it.
  */
 public final class DeadLetterFlags {
 

@@ -1,0 +1,108 @@
+package io.lockstep.profile;
+
+import io.lockstep.score.BatchScorer;
+import io.lockstep.score.PredictionField;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Live values binned on a profile's reference histograms, for PSI per column: what the batch
+ * summaries print and what the streaming job computes per window. Columns are matched by name
+ * (feature column names from the pipeline, prediction field names); a column that the profile
+ * does not know is ignored. Memory: one counter per bin.
+ */
+public final class LiveBins implements ScoredRows.Observer {
+  private final List<ColumnProfile> columns = new ArrayList<>();
+  private final int[] featureColumn;
+  private final int[] outputField;
+  private final long[][] counts;
+  private long rows;
+
+  public LiveBins(Profile profile, List<String> featureColumns, List<PredictionField> fields) {
+    List<Integer> feat = new ArrayList<>();
+    List<Integer> out = new ArrayList<>();
+    for (ColumnProfile c : profile.columns()) {
+      if (c.histogram().bins() == 0) {
+        continue;
+      }
+      if (c.kind() == ColumnProfile.Kind.FEATURE && featureColumns.contains(c.name())) {
+        columns.add(c);
+        feat.add(featureColumns.indexOf(c.name()));
+        out.add(-1);
+      } else if (c.kind() == ColumnProfile.Kind.PREDICTION) {
+        for (int f = 0; f < fields.size(); f++) {
+          if (fields.get(f).name().equals(c.name()) && ScoredRows.isNumeric(fields.get(f))) {
+            columns.add(c);
+            feat.add(-1);
+            out.add(f);
+          }
+        }
+      }
+    }
+    featureColumn = feat.stream().mapToInt(Integer::intValue).toArray();
+    outputField = out.stream().mapToInt(Integer::intValue).toArray();
+    counts = new long[columns.size()][];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = new long[columns.get(i).histogram().bins()];
+    }
+  }
+
+  @Override
+  public void scored(float[] features, BatchScorer batch, int row) {
+    rows++;
+    for (int i = 0; i < counts.length; i++) {
+      double v = featureColumn[i] >= 0 ? features[featureColumn[i]] : ScoredRows.value(batch, outputField[i], row);
+      add(i, v);
+    }
+  }
+
+  /** The position of {@code column} in {@link #columns()}, or -1 when the profile has no such column. */
+  public int indexOf(String column) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).name().equals(column)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Adds one value of column {@code i} (in {@link #columns()} order); non-finite values are skipped. */
+  public void add(int i, double v) {
+    if (Double.isFinite(v)) {
+      counts[i][columns.get(i).histogram().bin(v)]++;
+    }
+  }
+
+  public List<ColumnProfile> columns() {
+    return columns;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  /** PSI of every matched column, in profile order. */
+  public List<PsiRow> psi() {
+    List<PsiRow> out = new ArrayList<>();
+    for (int i = 0; i < counts.length; i++) {
+      ColumnProfile c = columns.get(i);
+      out.add(new PsiRow(c.name(), c.kind(), Psi.of(c.histogram().fractions(), counts[i]), counts[i].clone()));
+    }
+    return out;
+  }
+
+  /** Starts a new window: clears the counts. */
+  public void reset() {
+    rows = 0;
+    for (long[] c : counts) {
+      java.util.Arrays.fill(c, 0);
+    }
+  }
+
+  /** PSI of one column over the values seen. */
+  public record PsiRow(String column, ColumnProfile.Kind kind, double psi, long[] counts) {
+    public String table(double threshold) {
+      return String.format("  %-28s %-10s %8.4f%s", column, kind.text(), psi, psi > threshold ? "  DRIFT" : "");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Cold spark-submit benchmark (docs/performance.md, Level 2): each job in a fresh JVM through
+# deploy/bin/spark-submit, as a user runs it, on the same synthetic Parquet input:
+#   lockstep  BatchScoreJob itself (its own summary line: bundle, planning, read, score, write)
+#   io-floor  reads every column, writes prediction-shaped rows, no model  (SparkColdJobs)
+#   batched   hand-written mapPartitions, one ORT call per 1,024 rows      (SparkColdJobs)
+# at ROWS and at 5 x ROWS (for the marginal rate), RUNS alternating rounds; prints the medians,
+# the ratios and the fixed cost / marginal rate of each job, with the load average.
+#
+# Usage: deploy/spark/cold-bench.sh [ROWS=1000000] [RUNS=3]
+# Env: BUNDLE (golden lr), MASTER (local[2]), DRIVER_MEMORY (4g), BENCH_DIR (/tmp/lockstep-cold-bench),
+#      JAR (jobs-batch/target/lockstep-jobs-batch.jar; build it with mvn -B -DskipTests package).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+ROWS="${1:-1000000}"
+RUNS="${2:-3}"
+BUNDLE="${BUNDLE:-$ROOT/common/src/test/resources/golden/lr/bundle}"
+MASTER="${MASTER:-local[2]}"
+DRIVER_MEMORY="${DRIVER_MEMORY:-4g}"
+DIR="${BENCH_DIR:-/tmp/lockstep-cold-bench}"
+JAR="${JAR:-$ROOT/jobs-batch/target/lockstep-jobs-batch.jar}"
+[[ -f "$JAR" ]] || { echo "no $JAR: build it with mvn -B -DskipTests package" >&2; exit 1; }
+mkdir -p "$DIR"
+submit() { "$ROOT/deploy/bin/spark-submit" --master "$MASTER" --driver-memory "$DRIVER_MEMORY" "$@" 2>>"$DIR/spark.log"; }
+
+SIZES=("$ROWS" "$((ROWS * 5))")
+for n in "${SIZES[@]}"; do
+  [[ -d "$DIR/in-$n.parquet" ]] || submit --class io.lockstep.batch.bench.SparkColdJobs "$JAR" generate "$BUNDLE" "$DIR/in-$n.parquet" - "$n" >/dev/null
+done
+
+declare -A T
+for n in "${SIZES[@]}"; do
+  for r in $(seq 1 "$RUNS"); do
+    line="$(submit "$JAR" --bundle "$BUNDLE" --input "$DIR/in-$n.parquet" --output "$DIR/out-lockstep.parquet" | grep '^lockstep spark:')"
+    T[lockstep,$n]+="$(sed -E 's/.* in ([0-9.]+) s$/\1/' <<<"$line") "
+    for job in io-floor batched; do
+      line="$(submit --class io.lockstep.batch.bench.SparkColdJobs "$JAR" "$job" "$BUNDLE" "$DIR/in-$n.parquet" "$DIR/out-$job.parquet" \
+        | grep "^$job:")"
+      T[$job,$n]+="$(sed -E 's/.* in ([0-9.]+) s$/\1/' <<<"$line") "
+    done
+    echo "  rows $n round $r: lockstep ${T[lockstep,$n]##* }... io-floor/batched so far: ${T[io-floor,$n]}/ ${T[batched,$n]}" >&2
+  done
+done
+
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo "cold spark-submit, $MASTER, driver $DRIVER_MEMORY, $(basename "$BUNDLE"), medians of $RUNS runs; $(uptime | sed 's/.*load/load/')"
+printf "%-10s %12s %12s %12s %14s %14s\n" job "s@${ROWS}" "rows/s@${ROWS}" "s@$((ROWS * 5))" "fixed cost s" "marginal rows/s"
+declare -A RATE MARG
+for job in lockstep io-floor batched; do
+  a="$(median "${T[$job,$ROWS]}")"; b="$(median "${T[$job,$((ROWS * 5))]}")"
+  RATE[$job]="$(awk -v n="$ROWS" -v t="$a" 'BEGIN {printf "%.0f", n / t}')"
+  MARG[$job]="$(awk -v n="$ROWS" -v a="$a" -v b="$b" 'BEGIN {printf "%.0f", 4 * n / (b - a)}')"
+  fixed="$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.1f", a - (b - a) / 4}')"
+  printf "%-10s %12s %12s %12s %14s %14s\n" "$job" "$a" "${RATE[$job]}" "$b" "$fixed" "${MARG[$job]}"
+done
+awk -v l="${RATE[lockstep]}" -v f="${RATE[io-floor]}" -v b="${RATE[batched]}" -v ml="${MARG[lockstep]}" -v mb="${MARG[batched]}" \
+  'BEGIN {printf "lockstep / io-floor = %.2f (goal >= 0.75); lockstep / batched = %.2f (goal >= 1.0); marginal lockstep / batched = %.2f (goal >= 1.0)\n", l / f, l / b, ml / mb}'
