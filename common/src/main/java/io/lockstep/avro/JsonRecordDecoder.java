@@ -181,15 +181,8 @@ public final class JsonRecordDecoder {
         double d;
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
           d = p.getDoubleValue();
-        } else if (t == JsonToken.VALUE_STRING) {
-          switch (p.getText()) {
-            case "NaN" -> d = Double.NaN;
-            case "Infinity" -> d = Double.POSITIVE_INFINITY;
-            case "-Infinity" -> d = Double.NEGATIVE_INFINITY;
-            default -> {
-              return null;
-            }
-          }
+        } else if (t == JsonToken.VALUE_STRING && special(p.getText()) != null) {
+          d = special(p.getText());
         } else {
           return null;
         }
@@ -271,15 +264,8 @@ public final class JsonRecordDecoder {
         double d;
         if (v.isNumber()) {
           d = v.doubleValue();
-        } else if (v.isTextual()) {
-          switch (v.textValue()) {
-            case "NaN" -> d = Double.NaN;
-            case "Infinity" -> d = Double.POSITIVE_INFINITY;
-            case "-Infinity" -> d = Double.NEGATIVE_INFINITY;
-            default -> {
-              return null;
-            }
-          }
+        } else if (v.isTextual() && special(v.textValue()) != null) {
+          d = special(v.textValue());
         } else {
           return null;
         }
@@ -289,5 +275,15 @@ public final class JsonRecordDecoder {
       default:
         return null;
     }
+  }
+
+  /** The non-finite value a JSON string names in a float or double field, else null. */
+  private static Double special(String text) {
+    return switch (text) {
+      case "NaN" -> Double.NaN;
+      case "Infinity" -> Double.POSITIVE_INFINITY;
+      case "-Infinity" -> Double.NEGATIVE_INFINITY;
+      default -> null;
+    };
   }
 }

@@ -4,7 +4,7 @@ import io.lockstep.avro.AvroCodec;
 import io.lockstep.avro.InputFormat;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
-import io.lockstep.streaming.BundleBytes;
+import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.streaming.scoring.ScoringOperator;
@@ -48,7 +48,7 @@ public final class ScoringOperatorProfile {
       // batches fill as they do in the job; a fresh task per round because the loop ends with the input.
       try (StreamTaskMailboxTestHarness<OutRecord> h = new StreamTaskMailboxTestHarnessBuilder<>(OneInputStreamTask::new,
           TypeInformation.of(OutRecord.class)).addInput(TypeInformation.of(InputEvent.class))
-          .setupOutputForSingletonOperatorChain(new ScoringOperator(BundleBytes.read(churn), settings)).build()) {
+          .setupOutputForSingletonOperatorChain(new ScoringOperator(ShippedBundle.read(churn), settings)).build()) {
         h.setAutoProcess(false);
         for (InputEvent e : events) {
           h.processElement(new StreamRecord<>(e));
