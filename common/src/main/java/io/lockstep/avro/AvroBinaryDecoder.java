@@ -7,8 +7,8 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
@@ -29,6 +29,7 @@ public final class AvroBinaryDecoder {
   private final FieldReader[] readers;
   private final long fingerprint;
   private BinaryDecoder decoder;
+  private BoundedDatumReader.Bounded bounded;
 
   public AvroBinaryDecoder(Schema schema) {
     this.schema = schema;
@@ -65,10 +66,13 @@ public final class AvroBinaryDecoder {
       return Decoded.failed(Reason.undecodableRecord());
     }
     decoder = DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, decoder);
+    if (bounded == null || !bounded.wraps(decoder)) {
+      bounded = new BoundedDatumReader.Bounded(decoder);
+    }
     GenericData.Record r = new GenericData.Record(schema);
     for (Schema.Field f : fields) {
       try {
-        r.put(f.pos(), readers[f.pos()].read(decoder));
+        r.put(f.pos(), readers[f.pos()].read(bounded));
       } catch (EOFException e) {
         return Decoded.failed(Reason.undecodableRecord());
       } catch (IOException | RuntimeException e) {
@@ -95,11 +99,12 @@ public final class AvroBinaryDecoder {
    * are read straight from the decoder, giving exactly what Avro's {@code GenericDatumReader} gives
    * ({@code Utf8} strings, boxed numbers, {@code EnumSymbol}s) without its per-call resolver
    * lookups, a measurable share of a Kafka record's cost; other types go through
-   * {@code GenericDatumReader}.
+   * {@link BoundedDatumReader}.
    */
   @FunctionalInterface
   interface FieldReader {
-    Object read(BinaryDecoder in) throws IOException;
+    /** Reads from the bounded decoder ({@link BoundedDatumReader.Bounded}): no length claim allocates more than the value holds. */
+    Object read(Decoder in) throws IOException;
 
     static FieldReader of(Schema s) {
       FieldReader direct = direct(s);
@@ -127,7 +132,7 @@ public final class AvroBinaryDecoder {
     }
 
     private static FieldReader generic(Schema s) {
-      GenericDatumReader<Object> reader = new GenericDatumReader<>(s, s, GenericData.get());
+      BoundedDatumReader reader = new BoundedDatumReader(s);
       return in -> reader.read(null, in);
     }
 
@@ -145,11 +150,11 @@ public final class AvroBinaryDecoder {
           in.readNull();
           return null;
         };
-        case BOOLEAN -> BinaryDecoder::readBoolean;
-        case INT -> BinaryDecoder::readInt;
-        case LONG -> BinaryDecoder::readLong;
-        case FLOAT -> BinaryDecoder::readFloat;
-        case DOUBLE -> BinaryDecoder::readDouble;
+        case BOOLEAN -> Decoder::readBoolean;
+        case INT -> Decoder::readInt;
+        case LONG -> Decoder::readLong;
+        case FLOAT -> Decoder::readFloat;
+        case DOUBLE -> Decoder::readDouble;
         case STRING -> in -> in.readString(null);
         case ENUM -> {
           List<String> symbols = s.getEnumSymbols();

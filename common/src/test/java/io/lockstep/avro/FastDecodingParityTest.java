@@ -153,13 +153,14 @@ class FastDecodingParityTest {
     }
   }
 
-  /** The previous decoder: one {@code GenericDatumReader} per field, the same failure rules. */
+  /** The previous decoder: one (bounded) {@code GenericDatumReader} per field, the same failure rules. */
   static Decoded viaGeneric(byte[] bytes) {
     org.apache.avro.io.BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, null);
+    BoundedDatumReader.Bounded bounded = new BoundedDatumReader.Bounded(in);
     GenericData.Record r = new GenericData.Record(SCHEMA);
     for (Schema.Field f : SCHEMA.getFields()) {
       try {
-        r.put(f.pos(), new GenericDatumReader<>(f.schema(), f.schema(), GenericData.get()).read(null, in));
+        r.put(f.pos(), new BoundedDatumReader(f.schema()).read(null, bounded));
       } catch (java.io.EOFException e) {
         return Decoded.failed(io.lockstep.deadletter.Reason.undecodableRecord());
       } catch (Exception e) {
