@@ -58,6 +58,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private transient FeatureVectorField featureField;
   private transient AvroCodec codec;
   private transient StreamMetrics metrics;
+  private transient StreamMonitoring monitoring;
   private transient ScoringBuffer.Sink<Pending> sink;
   private transient StreamRecord<OutRecord> reuse;
   private transient BatchFlushPolicy policy;
@@ -88,6 +89,8 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     featureField = settings.withFeatures() ? new FeatureVectorField(builder.schema()) : null;
     codec = new AvroCodec(featureField == null ? builder.schema() : featureField.schema());
     metrics = StreamMetrics.register(getMetricGroup(), true, settings.deadLetters());
+    monitoring = new StreamMonitoring(getMetricGroup(), bundle, pipeline, scorer.fields(), settings.drift());
+    buffer.onBatch(monitoring::batch);
     reuse = new StreamRecord<>(null);
     policy = new BatchFlushPolicy(settings.batchSize(), settings.flushMillis());
     mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
@@ -192,11 +195,13 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     }
     output.collect(reuse.replace(new OutRecord(e.key, codec.binary(prediction), e.source(), e.kafkaTimestamp)));
     metrics.scored(e.kafkaTimestamp, now);
+    monitoring.scored(b, row, now, alert -> output.collect(DriftAlerts.TAG, new StreamRecord<>(alert)));
   }
 
   private void deadLetter(InputEvent e, Reason reason, GenericData.Record record) {
     String key = record == null ? null : windows.key(FieldAccessor.of(record));
     output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
     metrics.dead(reason);
+    monitoring.dead(reason);
   }
 }
