@@ -31,6 +31,11 @@ public final class MonitoringOptions {
       description = "PSI above which a column raises an alert on the drift topic (default: ${DEFAULT-VALUE}).")
   double driftThreshold;
 
+  @Option(names = "--drift-sample", paramLabel = "N", defaultValue = "" + DriftWindow.Settings.DEFAULT_SAMPLE_EVERY,
+      converter = StreamOptions.Converters.PositiveInt.class,
+      description = "Bin one scored record in N for drift; windows still count every record (default: ${DEFAULT-VALUE}).")
+  int driftSample;
+
   @Option(names = "--drift-topic", paramLabel = "T", description = "Topic of drift alerts (default: <output-topic>.drift).")
   String driftTopic;
 
@@ -40,7 +45,7 @@ public final class MonitoringOptions {
 
   public DriftWindow.Settings drift() {
     return new DriftWindow.Settings(driftWindowMillis, driftWindowRecords, Math.min(driftMinRecords, driftWindowRecords),
-        driftThreshold);
+        driftThreshold, driftSample);
   }
 
   public String driftTopic(String outputTopic) {

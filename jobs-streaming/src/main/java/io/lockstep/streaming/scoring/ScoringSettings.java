@@ -18,7 +18,8 @@ public record ScoringSettings(InputFormat format, List<String> keep, int batchSi
 
   /** Default drift windows: 1 min or 10,000 records, PSI threshold 0.2. */
   public static final DriftWindow.Settings DEFAULT_DRIFT = new DriftWindow.Settings(DriftWindow.Settings.DEFAULT_MILLIS,
-      DriftWindow.Settings.DEFAULT_RECORDS, DriftWindow.Settings.DEFAULT_MIN_RECORDS, io.lockstep.profile.Psi.DEFAULT_THRESHOLD);
+      DriftWindow.Settings.DEFAULT_RECORDS, DriftWindow.Settings.DEFAULT_MIN_RECORDS, io.lockstep.profile.Psi.DEFAULT_THRESHOLD,
+      DriftWindow.Settings.DEFAULT_SAMPLE_EVERY);
 
   /** The default drift windows. */
   public ScoringSettings(InputFormat format, List<String> keep, int batchSize, long flushMillis, boolean withFeatures,

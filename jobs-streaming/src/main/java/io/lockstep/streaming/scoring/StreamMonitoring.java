@@ -72,7 +72,7 @@ final class StreamMonitoring {
     if (drift == null) {
       return;
     }
-    DriftWindow.Closed closed = drift.scored(batch.featureRow(row), batch, row, now);
+    DriftWindow.Closed closed = drift.scored(batch, row, now);
     if (closed == null) {
       return;
     }

@@ -32,7 +32,7 @@ import org.apache.avro.generic.GenericRecord;
  * upper bound of drift's share of the job's throughput.
  *
  * <pre>java -cp jobs-streaming/target/test-classes:jobs-streaming/target/classes:$(cat jobs-streaming/target/test.classpath) \
- *   io.lockstep.streaming.bench.DriftBench BUNDLE_WITH_PROFILE [records]</pre>
+ *   io.lockstep.streaming.bench.DriftBench BUNDLE_WITH_PROFILE [records [sample-every]]</pre>
  */
 public final class DriftBench {
   private DriftBench() {}
@@ -40,6 +40,7 @@ public final class DriftBench {
   public static void main(String[] args) throws Exception {
     Path bundlePath = Path.of(args[0]);
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+    sampleEvery = args.length > 2 ? Integer.parseInt(args[2]) : sampleEvery;
     Bundle bundle = BundleLoader.load(bundlePath);
     if (bundle.profile().isEmpty()) {
       throw new IllegalArgumentException(bundlePath + " has no profile: add one with lockstep bundle --profile");
@@ -67,10 +68,13 @@ public final class DriftBench {
       double p = plain[rounds / 2];
       double d = drift[rounds / 2];
       System.out.printf("median of %d rounds: without drift %,.0f records/s, with drift %,.0f records/s: drift costs %.1f%% "
-          + "of the scoring path's throughput (%d columns, %,d records, batch 256)%n", rounds, p, d, 100 * (1 - d / p),
-          bundle.profile().get().columns().size(), n);
+          + "of the scoring path's throughput (%d columns, %,d records, batch 256, 1 row in %d binned)%n", rounds, p, d,
+          100 * (1 - d / p), bundle.profile().get().columns().size(), n, sampleEvery);
     }
   }
+
+  /** Rows binned per drift window: 1 in this many (the job's --drift-sample). */
+  private static int sampleEvery = DriftWindow.Settings.DEFAULT_SAMPLE_EVERY;
 
   private static double run(Bundle bundle, OnnxScorer scorer, List<byte[]> values, boolean withDrift) {
     FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
@@ -78,7 +82,7 @@ public final class DriftBench {
     PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), List.of(), true);
     AvroCodec codec = new AvroCodec(builder.schema());
     DriftWindow drift = withDrift ? new DriftWindow(bundle.profile().get(), pipeline.columnNames(), scorer.fields(),
-        new DriftWindow.Settings(60_000, 10_000, 500, Psi.DEFAULT_THRESHOLD)) : null;
+        new DriftWindow.Settings(60_000, 10_000, 500, Psi.DEFAULT_THRESHOLD, sampleEvery)) : null;
     long[] sink = new long[2];
     ScoringBuffer<GenericRecord> buffer = new ScoringBuffer<>(pipeline, scorer.newBatch(256));
     ScoringBuffer.Sink<GenericRecord> out = new ScoringBuffer.Sink<>() {
@@ -86,7 +90,7 @@ public final class DriftBench {
       public void scored(GenericRecord r, BatchScorer b, int row) {
         long now = System.currentTimeMillis();
         sink[0] += codec.binary(builder.build(r, null, b, row, null, now)).length;
-        if (drift != null && drift.scored(b.featureRow(row), b, row, now) != null) {
+        if (drift != null && drift.scored(b, row, now) != null) {
           sink[1]++;
         }
       }

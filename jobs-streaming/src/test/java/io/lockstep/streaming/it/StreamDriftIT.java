@@ -43,7 +43,7 @@ class StreamDriftIT {
     kafka.createTopics(1, in, out, out + ".dlq", out + ".drift");
     JobClient job = StreamScoreJob.start(StreamOptions.parse("--bundle", bundle.toString(), "--bootstrap", kafka.bootstrap(),
         "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", "1",
-        "--drift-window-records", "" + WINDOW, "--drift-window", "1h"));
+        "--drift-window-records", "" + WINDOW, "--drift-window", "1h", "--drift-sample", "1"));
     try {
       kafka.send(in, DriftData.records(input, in, 7, 0, 5 * WINDOW, 0));
       assertThat(kafka.readAll(out, 5 * WINDOW, Duration.ofSeconds(120))).hasSize(5 * WINDOW);
