@@ -17,13 +17,14 @@ import io.lockstep.score.SharedScorers;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.window.WindowSet;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.util.function.ThrowingRunnable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,8 +134,18 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private void obey(BatchFlushPolicy.Action action) {
     switch (action) {
       case FLUSH -> flush();
-      case CHECK -> mailbox.execute(drainCheck, "lockstep score: drain check");
+      case CHECK -> queueDrainCheck();
       case NONE -> { }
+    }
+  }
+
+  private void queueDrainCheck() {
+    try {
+      mailbox.execute(drainCheck, "lockstep score: drain check");
+    } catch (RejectedExecutionException e) {
+      // The task is shutting down and takes no more mails: score now rather than leave rows waiting.
+      flush();
+      policy.onCheck(0, getProcessingTimeService().getCurrentProcessingTime());
     }
   }
 
