@@ -7,8 +7,8 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
@@ -26,17 +26,17 @@ import org.apache.avro.io.DecoderFactory;
 public final class AvroBinaryDecoder {
   private final Schema schema;
   private final List<Schema.Field> fields;
-  private final GenericDatumReader<Object>[] readers;
+  private final FieldReader[] readers;
   private final long fingerprint;
   private BinaryDecoder decoder;
+  private BoundedDatumReader.Bounded bounded;
 
-  @SuppressWarnings("unchecked")
   public AvroBinaryDecoder(Schema schema) {
     this.schema = schema;
     this.fields = schema.getFields();
-    this.readers = new GenericDatumReader[fields.size()];
+    this.readers = new FieldReader[fields.size()];
     for (Schema.Field f : fields) {
-      readers[f.pos()] = new GenericDatumReader<>(f.schema(), f.schema(), GenericData.get());
+      readers[f.pos()] = FieldReader.of(f.schema());
     }
     this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
   }
@@ -66,10 +66,13 @@ public final class AvroBinaryDecoder {
       return Decoded.failed(Reason.undecodableRecord());
     }
     decoder = DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, decoder);
+    if (bounded == null || !bounded.wraps(decoder)) {
+      bounded = new BoundedDatumReader.Bounded(decoder);
+    }
     GenericData.Record r = new GenericData.Record(schema);
     for (Schema.Field f : fields) {
       try {
-        r.put(f.pos(), readers[f.pos()].read(null, decoder));
+        r.put(f.pos(), readers[f.pos()].read(bounded));
       } catch (EOFException e) {
         return Decoded.failed(Reason.undecodableRecord());
       } catch (IOException | RuntimeException e) {
@@ -89,5 +92,82 @@ public final class AvroBinaryDecoder {
 
   public long fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * Reads one field's value. Primitive types and unions of them (e.g. {@code ["null", "double"]})
+   * are read straight from the decoder, giving exactly what Avro's {@code GenericDatumReader} gives
+   * ({@code Utf8} strings, boxed numbers, {@code EnumSymbol}s) without its per-call resolver
+   * lookups, a measurable share of a Kafka record's cost; other types go through
+   * {@link BoundedDatumReader}.
+   */
+  @FunctionalInterface
+  interface FieldReader {
+    /** Reads from the bounded decoder ({@link BoundedDatumReader.Bounded}): no length claim allocates more than the value holds. */
+    Object read(Decoder in) throws IOException;
+
+    static FieldReader of(Schema s) {
+      FieldReader direct = direct(s);
+      if (direct != null) {
+        return direct;
+      }
+      if (s.getType() == Schema.Type.UNION) {
+        List<Schema> branches = s.getTypes();
+        FieldReader[] readers = new FieldReader[branches.size()];
+        for (int i = 0; i < readers.length; i++) {
+          readers[i] = direct(branches.get(i));
+          if (readers[i] == null) {
+            return generic(s);
+          }
+        }
+        return in -> {
+          int i = in.readIndex();
+          if (i < 0 || i >= readers.length) {
+            throw new IOException("union index " + i + " out of range");
+          }
+          return readers[i].read(in);
+        };
+      }
+      return generic(s);
+    }
+
+    private static FieldReader generic(Schema s) {
+      BoundedDatumReader reader = new BoundedDatumReader(s);
+      return in -> reader.read(null, in);
+    }
+
+    /**
+     * A reader for a primitive or enum schema; null for anything else, for a string to be read as
+     * {@code java.lang.String} and for a logical type with a registered conversion.
+     */
+    private static FieldReader direct(Schema s) {
+      if (s.getProp(GenericData.STRING_PROP) != null
+          || (s.getLogicalType() != null && GenericData.get().getConversionFor(s.getLogicalType()) != null)) {
+        return null;
+      }
+      return switch (s.getType()) {
+        case NULL -> in -> {
+          in.readNull();
+          return null;
+        };
+        case BOOLEAN -> Decoder::readBoolean;
+        case INT -> Decoder::readInt;
+        case LONG -> Decoder::readLong;
+        case FLOAT -> Decoder::readFloat;
+        case DOUBLE -> Decoder::readDouble;
+        case STRING -> in -> in.readString(null);
+        case ENUM -> {
+          List<String> symbols = s.getEnumSymbols();
+          yield in -> {
+            int i = in.readEnum();
+            if (i < 0 || i >= symbols.size()) {
+              throw new IOException("enum index " + i + " out of range");
+            }
+            return new GenericData.EnumSymbol(s, symbols.get(i));
+          };
+        }
+        default -> null;
+      };
+    }
   }
 }

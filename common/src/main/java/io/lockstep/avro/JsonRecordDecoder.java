@@ -1,6 +1,8 @@
 package io.lockstep.avro;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +10,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.lockstep.deadletter.Reason;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 
@@ -22,6 +26,13 @@ import org.apache.avro.generic.GenericData;
 public final class JsonRecordDecoder {
   private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
+  /**
+   * For {@link #decode(byte[])}: the same parser without Jackson's duplicate detection (a hash set
+   * per object, a quarter of the decoding time). Duplicates are found by the decoder itself on the
+   * top level; a record with a nested object or array is parsed again with {@link #JSON}.
+   */
+  private static final ObjectMapper FLAT = JsonMapper.builder(JsonFactory.builder()
+      .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
   private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
   private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
 
@@ -29,6 +40,8 @@ public final class JsonRecordDecoder {
   private final Schema[] types;
   private final boolean[] nullable;
   private final List<String> extras;
+  /** Field position by name (the parser hands out names, the record is filled by position). */
+  private final Map<String, Integer> positions = new HashMap<>();
 
   public JsonRecordDecoder(Schema schema, List<String> extras) {
     this.schema = schema;
@@ -39,18 +52,155 @@ public final class JsonRecordDecoder {
     for (Schema.Field f : fields) {
       types[f.pos()] = TextValues.nonNull(f.schema());
       nullable[f.pos()] = TextValues.nullable(f.schema());
+      positions.put(f.name(), f.pos());
     }
   }
 
-  /** Decodes UTF-8 bytes of one JSON object. */
+  /**
+   * Decodes UTF-8 bytes of one JSON object. Reads the tokens straight into the record (no tree of
+   * the whole object: the per-record cost of a Kafka JSON value), with exactly the outcome of
+   * {@link #decode(JsonNode)} on the parsed tree: same values, same first failure in schema order,
+   * same extras text. Every token is decoded in full, so bytes the tree parser would reject
+   * (malformed UTF-8 in an ignored field) are rejected here too.
+   */
   public Decoded decode(byte[] utf8) {
-    JsonNode node;
+    if (utf8 == null) {
+      return Decoded.failed(Reason.undecodableRecord());
+    }
     try {
-      node = JSON.readTree(utf8);
+      return decodeTokens(utf8, FLAT);
+    } catch (NestedObject e) {
+      return decodeTokens(utf8, JSON);
+    }
+  }
+
+  /** Thrown by a parse without duplicate detection that met a nested value (which may hide duplicates). */
+  private static final class NestedObject extends RuntimeException {
+    NestedObject() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final NestedObject NESTED = new NestedObject();
+
+  private Decoded decodeTokens(byte[] utf8, ObjectMapper mapper) {
+    boolean strict = mapper == JSON;
+    java.util.Set<String> otherNames = null;
+    int n = types.length;
+    Object[] values = new Object[n];
+    byte[] state = new byte[n];
+    String[] extra = new String[extras.size()];
+    try (JsonParser p = mapper.createParser(utf8)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return Decoded.failed(Reason.undecodableRecord());
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (!strict && (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY)) {
+          throw NESTED;
+        }
+        Integer pos = positions.get(name);
+        if (!strict) {
+          boolean duplicate;
+          if (pos != null) {
+            duplicate = state[pos] != ABSENT;
+          } else {
+            otherNames = otherNames == null ? new java.util.HashSet<>() : otherNames;
+            duplicate = !otherNames.add(name);
+          }
+          if (duplicate) {
+            return Decoded.failed(Reason.undecodableRecord()); // as the strict parser reports it
+          }
+        }
+        if (pos != null) {
+          if (v == JsonToken.VALUE_NULL) {
+            state[pos] = NULL;
+          } else {
+            Object value = value(p, v, types[pos]);
+            state[pos] = value == null ? BAD : PRESENT;
+            values[pos] = value;
+          }
+        } else {
+          int e = extras.indexOf(name);
+          if (e >= 0) {
+            extra[e] = v == JsonToken.VALUE_NULL ? null : v == JsonToken.VALUE_STRING ? p.getText() : p.readValueAsTree().toString();
+          }
+        }
+        finish(p, v);
+      }
+      if (t != JsonToken.END_OBJECT) {
+        return Decoded.failed(Reason.undecodableRecord());
+      }
+    } catch (NestedObject e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       return Decoded.failed(Reason.undecodableRecord());
     }
-    return decode(node);
+    GenericData.Record r = new GenericData.Record(schema);
+    Reason failure = null;
+    for (Schema.Field f : schema.getFields()) {
+      int i = f.pos();
+      switch (state[i]) {
+        case PRESENT -> r.put(i, values[i]);
+        case BAD -> failure = failure == null ? Reason.decode(f.name()) : failure;
+        default -> {
+          if (state[i] == ABSENT && f.hasDefaultValue()) {
+            r.put(i, GenericData.get().getDefaultValue(f));
+          } else if (!nullable[i] && failure == null) {
+            failure = Reason.schema(f.name());
+          }
+        }
+      }
+    }
+    return failure != null ? Decoded.failed(failure, r) : Decoded.ok(r, extra);
+  }
+
+  private static final byte ABSENT = 0;
+  private static final byte NULL = 1;
+  private static final byte PRESENT = 2;
+  private static final byte BAD = 3;
+
+  /** The value of the current token read as {@code type}, or null when its JSON type does not fit. */
+  private static Object value(JsonParser p, JsonToken t, Schema type) throws IOException {
+    switch (type.getType()) {
+      case STRING:
+        return t == JsonToken.VALUE_STRING ? p.getText() : null;
+      case BOOLEAN:
+        return t == JsonToken.VALUE_TRUE ? Boolean.TRUE : t == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+      case INT:
+        return t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT ? (Object) p.getIntValue() : null;
+      case LONG:
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+          return p.getLongValue();
+        }
+        return null;
+      case DOUBLE:
+      case FLOAT:
+        double d;
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+          d = p.getDoubleValue();
+        } else if (t == JsonToken.VALUE_STRING && special(p.getText()) != null) {
+          d = special(p.getText());
+        } else {
+          return null;
+        }
+        return type.getType() == Schema.Type.FLOAT ? (Object) (float) d : (Object) d;
+      case ENUM:
+        return t == JsonToken.VALUE_STRING && type.hasEnumSymbol(p.getText()) ? new GenericData.EnumSymbol(type, p.getText()) : null;
+      default:
+        return null;
+    }
+  }
+
+  /** Consumes the rest of the current value: nested values token by token, a scalar decoded in full. */
+  private static void finish(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      p.skipChildren();
+    } else {
+      p.finishToken();
+    }
   }
 
   public Decoded decode(JsonNode node) {
@@ -114,15 +264,8 @@ public final class JsonRecordDecoder {
         double d;
         if (v.isNumber()) {
           d = v.doubleValue();
-        } else if (v.isTextual()) {
-          switch (v.textValue()) {
-            case "NaN" -> d = Double.NaN;
-            case "Infinity" -> d = Double.POSITIVE_INFINITY;
-            case "-Infinity" -> d = Double.NEGATIVE_INFINITY;
-            default -> {
-              return null;
-            }
-          }
+        } else if (v.isTextual() && special(v.textValue()) != null) {
+          d = special(v.textValue());
         } else {
           return null;
         }
@@ -132,5 +275,15 @@ public final class JsonRecordDecoder {
       default:
         return null;
     }
+  }
+
+  /** The non-finite value a JSON string names in a float or double field, else null. */
+  private static Double special(String text) {
+    return switch (text) {
+      case "NaN" -> Double.NaN;
+      case "Infinity" -> Double.POSITIVE_INFINITY;
+      case "-Infinity" -> Double.NEGATIVE_INFINITY;
+      default -> null;
+    };
   }
 }

@@ -1,7 +1,7 @@
 package io.lockstep.bundle;
 
 /**
- * What a {@code .zip} bundle may expand to (docs/spec.md, Bundles: zip limits). A zip is refused
+ * What a {@code .zip} bundle may expand to (docs/spec.md, Zip bundles). A zip is refused
  * while it is read, before an entry over a limit is written out whole: a 1 MB zip that inflates
  * to 1 GiB stops after about 1 MiB.
  *

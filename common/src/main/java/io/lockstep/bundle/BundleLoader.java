@@ -16,7 +16,7 @@ import org.apache.avro.Schema;
 
 /**
  * Loads a bundle directory (or a {@code .zip} of one) and refuses anything tampered, incomplete or
- * hostile (docs/spec.md, Bundles):
+ * hostile (docs/spec.md, Bundle layout, Zip bundles, Symbolic links, YAML limits):
  * <ul>
  *   <li>every file listed under {@code sha256:} must exist and match, and {@code features.yaml},
  *       {@code input.avsc} and {@code model.onnx} must be listed;</li>

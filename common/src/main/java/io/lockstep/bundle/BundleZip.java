@@ -82,8 +82,10 @@ final class BundleZip {
         throw new BundleException(zipName + ": not a zip, or an empty one: no entries");
       }
       return bundleFolder(dir);
-    } catch (ZipException e) {
-      throw new BundleException(zipName + (entry == null ? "" : ": entry '" + entry + "'") + ": damaged zip: " + e.getMessage(), e);
+    } catch (ZipException | IllegalArgumentException e) {
+      // IllegalArgumentException: java.util.zip's answer to an entry name that is not UTF-8 (found by the fuzz suite).
+      throw new BundleException(zipName + (entry == null ? "" : ": entry '" + entry + "'") + ": damaged zip: "
+          + e.getMessage(), e);
     } catch (IOException e) {
       throw new BundleException(zipName + ": cannot unzip: " + e.getMessage(), e);
     }

@@ -15,9 +15,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +71,7 @@ final class ExtractedBundles {
         live = LIVE.get(zipSha256);
       }
       Bundle b = live == null ? null : live.bundle.get();
-      if (b != null) {
+      if (b != null && live.stillOnDisk()) {
         return b;
       }
       return extract(zipSha256, origin, zip);
@@ -85,7 +88,7 @@ final class ExtractedBundles {
       }
       folder.deleteContentOnExit();
       Bundle bundle = BundleLoader.loadDirectory(bundleDir, origin);
-      Extraction ex = new Extraction(new WeakReference<>(bundle), folder);
+      Extraction ex = new Extraction(new WeakReference<>(bundle), folder, null);
       synchronized (LIVE) {
         LIVE.put(sha, ex);
       }
@@ -106,7 +109,7 @@ final class ExtractedBundles {
    */
   static void remember(String zipSha256, Bundle bundle) {
     synchronized (EXTRACTING) {
-      Extraction ex = new Extraction(new WeakReference<>(bundle), null);
+      Extraction ex = new Extraction(new WeakReference<>(bundle), null, DirectoryStamp.of(bundle));
       synchronized (LIVE) {
         Extraction live = LIVE.get(zipSha256);
         if (live != null && live.bundle.get() != null) {
@@ -170,7 +173,39 @@ final class ExtractedBundles {
   }
 
   /** A loaded bundle of a zip, and its folder (null for a bundle loaded from its own directory). */
-  private record Extraction(WeakReference<Bundle> bundle, Folder folder) {}
+  /**
+   * A loaded bundle and where its files live: our own extraction ({@code folder}), or the user's
+   * directory verified on this JVM ({@code stamp}). The user's directory can change or vanish after
+   * it was verified (a test's temporary folder, a bundle rebuilt in place), so it is reused only
+   * while every file still has the size and modification time it had then; otherwise the shipped
+   * bytes are extracted and verified again.
+   */
+  private record Extraction(WeakReference<Bundle> bundle, Folder folder, DirectoryStamp stamp) {
+    boolean stillOnDisk() {
+      return stamp == null || stamp.equals(DirectoryStamp.of(bundle.get()));
+    }
+  }
+
+  /** Size and modification time of {@code bundle.yaml} and every file it lists; {@code null} fields when unreadable. */
+  private record DirectoryStamp(Map<String, String> files) {
+    static DirectoryStamp of(Bundle bundle) {
+      Map<String, String> files = new TreeMap<>();
+      if (bundle == null) {
+        return new DirectoryStamp(files);
+      }
+      List<String> names = new ArrayList<>(bundle.sha256().keySet());
+      names.add(Bundle.BUNDLE_YAML);
+      for (String name : names) {
+        Path p = bundle.dir().resolve(name);
+        try {
+          files.put(name, Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
+        } catch (IOException e) {
+          files.put(name, "unreadable");
+        }
+      }
+      return new DirectoryStamp(files);
+    }
+  }
 
   /** A temporary folder locked by this JVM until deleted: the lock file, and the zip's content in {@code bundle/}. */
   private static final class Folder {

@@ -15,6 +15,7 @@ public final class LiveBins implements ScoredRows.Observer {
   private final List<ColumnProfile> columns = new ArrayList<>();
   private final int[] featureColumn;
   private final int[] outputField;
+  private final PredictionField.Type[] outputType;
   private final long[][] counts;
   private long rows;
 
@@ -41,6 +42,10 @@ public final class LiveBins implements ScoredRows.Observer {
     }
     featureColumn = feat.stream().mapToInt(Integer::intValue).toArray();
     outputField = out.stream().mapToInt(Integer::intValue).toArray();
+    outputType = new PredictionField.Type[outputField.length];
+    for (int i = 0; i < outputField.length; i++) {
+      outputType[i] = outputField[i] < 0 ? null : fields.get(outputField[i]).type();
+    }
     counts = new long[columns.size()][];
     for (int i = 0; i < counts.length; i++) {
       counts[i] = new long[columns.get(i).histogram().bins()];
@@ -51,7 +56,16 @@ public final class LiveBins implements ScoredRows.Observer {
   public void scored(float[] features, BatchScorer batch, int row) {
     rows++;
     for (int i = 0; i < counts.length; i++) {
-      double v = featureColumn[i] >= 0 ? features[featureColumn[i]] : ScoredRows.value(batch, outputField[i], row);
+      double v;
+      if (featureColumn[i] >= 0) {
+        v = features[featureColumn[i]];
+      } else if (outputType[i] == PredictionField.Type.FLOAT) {
+        v = batch.getFloat(outputField[i], row); // unboxed: this runs for every streamed record
+      } else if (outputType[i] == PredictionField.Type.LONG) {
+        v = batch.getLong(outputField[i], row);
+      } else {
+        v = ScoredRows.value(batch, outputField[i], row);
+      }
       add(i, v);
     }
   }

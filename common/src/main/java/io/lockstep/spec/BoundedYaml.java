@@ -14,7 +14,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * The one way Lockstep reads YAML ({@code features.yaml}, {@code bundle.yaml}): YAML 1.2 core schema,
- * bounded in size, nesting depth and aliases, with one-line errors that name the file.
+ * bounded in size, nesting depth and aliases, with one-line errors that name the file
+ * (docs/spec.md, YAML limits).
  *
  * <p>Why a depth pass: snakeyaml-engine composes nodes recursively and has no nesting limit, so
  * 100,000 nested {@code [} overflow the thread's stack. Its parser, however, is an iterative state

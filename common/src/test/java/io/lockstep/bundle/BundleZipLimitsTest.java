@@ -146,6 +146,25 @@ class BundleZipLimitsTest {
   }
 
   @Test
+  void anEntryNameThatIsNotUtf8IsADamagedZip() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(bytes)) {
+      z.putNextEntry(new ZipEntry("AAAA.yaml"));
+      z.closeEntry();
+    }
+    byte[] b = bytes.toByteArray();
+    for (int i = 0; i + 4 <= b.length; i++) {
+      if (b[i] == 'A' && b[i + 1] == 'A' && b[i + 2] == 'A' && b[i + 3] == 'A') {
+        b[i] = (byte) 0xff;
+        b[i + 1] = (byte) 0xfe;
+      }
+    }
+    Path zip = Files.write(tmp.resolve("latin.zip"), b);
+    assertThatThrownBy(() -> extract(zip, BundleLimits.current())).isInstanceOf(BundleException.class)
+        .hasMessageStartingWith(zip + ": damaged zip: ");
+  }
+
+  @Test
   void limitsCanBeRaisedPerJvm() {
     String old = System.getProperty(BundleLimits.BYTES_PROPERTY);
     System.setProperty(BundleLimits.BYTES_PROPERTY, String.valueOf(3 * GIB));

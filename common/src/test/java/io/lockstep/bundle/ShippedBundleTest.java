@@ -40,6 +40,30 @@ class ShippedBundleTest {
   }
 
   @Test
+  void aVerifiedDirectoryThatVanishesOrChangesAfterShippingIsExtractedFromTheShippedBytes() throws Exception {
+    Path dir = TestBundles.copyOfGolden("mlp", tmp.resolve("vanishing"));
+    ShippedBundle shipped = ShippedBundle.read(dir);
+    Bundle fromDirectory = shipped.load();
+    assertThat(fromDirectory.dir()).isEqualTo(dir.toAbsolutePath());
+
+    Path model = dir.resolve("model.onnx");
+    Files.write(model, new byte[] {1, 2, 3});
+    Bundle afterEdit = shipped.load();
+    assertThat(afterEdit.dir()).isNotEqualTo(dir.toAbsolutePath());
+    assertThat(Sha256.of(afterEdit.dir().resolve("model.onnx"))).isEqualTo(fromDirectory.sha256().get("model.onnx"));
+
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : s.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir);
+    Bundle afterDelete = roundTrip(shipped).load();
+    assertThat(Files.isRegularFile(afterDelete.dir().resolve("model.onnx"))).isTrue();
+    assertThat(afterDelete.identity()).isEqualTo(fromDirectory.identity());
+  }
+
+  @Test
   void filesReadElsewhereAreVerifiedWhereTheyAreLoaded() throws IOException {
     Path dir = TestBundles.copyOfGolden("lr", tmp.resolve("lr"));
     Map<String, byte[]> files = new TreeMap<>();

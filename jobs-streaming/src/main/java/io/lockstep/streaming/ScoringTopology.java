@@ -17,6 +17,7 @@ import io.lockstep.streaming.window.UnreadableRouter;
 import io.lockstep.streaming.window.WindowFeatureFunction;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
@@ -52,6 +53,7 @@ public final class ScoringTopology {
   public static final String SCORE_UID = "score";
   public static final String SINK_UID = "prediction-sink";
   public static final String DLQ_UID = "dlq-sink";
+  public static final String DRIFT_UID = "drift-sink";
 
   private ScoringTopology() {}
 
@@ -94,7 +96,7 @@ public final class ScoringTopology {
       input = windowed;
     }
     ScoringSettings settings = new ScoringSettings(o.inputFormat(), o.keep(), o.batchSize(), o.flushMillis(),
-        o.withFeatures(), o.onnxThreads(), o.deadLetterPolicy());
+        o.withFeatures(), o.onnxThreads(), o.deadLetterPolicy(), o.monitoring().drift());
     SingleOutputStreamOperator<OutRecord> scored = beforeScoring.apply(input)
         .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), new ScoringOperator(bundleBytes, settings))
         .uid(SCORE_UID);
@@ -103,6 +105,11 @@ public final class ScoringTopology {
 
     scored.sinkTo(sink(o, "predictions", new OutRecordSerializer(o.outputTopic()))).uid(SINK_UID).name("Kafka " + o.outputTopic());
     deadLetters.sinkTo(deadLetterSink(o)).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
+    if (bundle.sha256().containsKey(Bundle.PROFILE_JSON)) {
+      String driftTopic = o.monitoring().driftTopic(o.outputTopic());
+      scored.getSideOutput(io.lockstep.streaming.scoring.DriftAlerts.TAG).sinkTo(sink(o, "drift", new OutRecordSerializer(driftTopic)))
+          .uid(DRIFT_UID).name("Kafka " + driftTopic);
+    }
   }
 
   static KafkaSource<InputEvent> source(StreamOptions o, ShippedBundle bundleBytes, boolean windows) {
@@ -138,10 +145,17 @@ public final class ScoringTopology {
     return o.sourceIdleMillis() > 0 ? s.withIdleness(java.time.Duration.ofMillis(o.sourceIdleMillis())) : s;
   }
 
-  /** The dead-letter sink: its serializer fits every dead letter under this producer's {@code max.request.size}. */
+  /**
+   * The dead-letter sink: its serializer fits every dead letter under this producer's
+   * {@code max.request.size} and, when the topic exists, under its {@code max.message.bytes}.
+   */
   static KafkaSink<DeadLetterEvent> deadLetterSink(StreamOptions o) {
-    int maxRequest = Integer.parseInt(producerConfig(o, "dlq").getProperty("max.request.size", "1048576").trim());
-    return sink(o, "dlq", new DeadLetterSerializer(o.deadLetterTopic(), o.deadLetterPolicy().maxOriginalBytes(), maxRequest));
+    int maxRecord = Integer.parseInt(producerConfig(o, "dlq").getProperty("max.request.size", "1048576").trim());
+    OptionalInt topicLimit = TopicMessageLimit.of(o.bootstrap(), o.kafka(), o.deadLetterTopic());
+    if (topicLimit.isPresent() && topicLimit.getAsInt() < maxRecord) {
+      maxRecord = topicLimit.getAsInt();
+    }
+    return sink(o, "dlq", new DeadLetterSerializer(o.deadLetterTopic(), o.deadLetterPolicy().maxOriginalBytes(), maxRecord));
   }
 
   static <T> KafkaSink<T> sink(StreamOptions o, String role, KafkaRecordSerializationSchema<T> serializer) {

@@ -130,6 +130,9 @@ public final class StreamOptions {
   @Mixin
   private DeadLetterFlags deadLetters = new DeadLetterFlags();
 
+  @Mixin
+  private MonitoringOptions monitoring = new MonitoringOptions();
+
   private StreamOptions() {}
 
   /**
@@ -184,6 +187,7 @@ public final class StreamOptions {
     }
     kafka.settings();
     deadLetters.policy();
+    monitoring.validate();
   }
 
   private String bundleName() {
@@ -306,6 +310,11 @@ public final class StreamOptions {
   /** {@code --dead-letter-max-original}, {@code --max-dead-fraction}, {@code --min-records} (docs/spec.md, Dead letters). */
   public DeadLetterPolicy deadLetterPolicy() {
     return deadLetters.policy();
+  }
+
+  /** {@code --prometheus-port} and the drift windows (docs/spec.md, Streaming metrics and Drift). */
+  public MonitoringOptions monitoring() {
+    return monitoring;
   }
 
   /** The merged {@code --kafka-config} and {@code --kafka-property} settings, for every client the job opens. */

@@ -85,6 +85,9 @@ public final class StreamScoreJob {
     ShippedBundle bundleBytes = ShippedBundle.read(o.bundle());
     Bundle bundle = bundleBytes.load();
     Configuration conf = Loopback.bind(new Configuration());
+    if (o.monitoring().prometheusPort() > 0) {
+      io.lockstep.streaming.metrics.LoopbackPrometheusReporterFactory.configure(conf, o.monitoring().prometheusPort());
+    }
     if (o.fromSavepoint() != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, o.fromSavepoint());
     }

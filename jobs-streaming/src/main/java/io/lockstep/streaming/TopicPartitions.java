@@ -15,10 +15,15 @@ final class TopicPartitions {
 
   private TopicPartitions() {}
 
+  /** A short-lived admin client with the user's settings and short timeouts, for questions asked while the graph is built. */
+  static Admin admin(String bootstrap, KafkaSettings settings) {
+    return Admin.create(settings.over(Map.of("request.timeout.ms", "10000", "default.api.timeout.ms", "15000"),
+        Map.of("bootstrap.servers", bootstrap)));
+  }
+
   /** The topic's partition count, or -1 when it cannot be learned (topic not created yet, broker down). */
   static int count(String bootstrap, KafkaSettings settings, String topic) {
-    try (Admin admin = Admin.create(settings.over(Map.of("request.timeout.ms", "10000", "default.api.timeout.ms", "15000"),
-        Map.of("bootstrap.servers", bootstrap)))) {
+    try (Admin admin = admin(bootstrap, settings)) {
       TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
       return d.partitions().size();
     } catch (Exception e) {

@@ -30,12 +30,13 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
   private final int maxRecordBytes;
 
   /**
-   * @param maxRecordBytes the producer's {@code max.request.size}
+   * @param maxRecordBytes the largest record the producer and the topic accept ({@code max.request.size}, {@code max.message.bytes})
    */
   public DeadLetterSerializer(String topic, int maxOriginalBytes, int maxRecordBytes) {
     if (maxRecordBytes < MIN_JSON_BYTES + RECORD_OVERHEAD) {
-      throw new IllegalArgumentException("the dead-letter producer's max.request.size is " + maxRecordBytes
-          + " bytes; a dead letter needs at least " + (MIN_JSON_BYTES + RECORD_OVERHEAD));
+      throw new IllegalArgumentException("dead letters for " + topic + " may take only " + maxRecordBytes
+          + " bytes (the smaller of the dead-letter producer's max.request.size and the topic's max.message.bytes);"
+          + " they need at least " + (MIN_JSON_BYTES + RECORD_OVERHEAD) + ": raise that limit");
     }
     this.topic = topic;
     this.maxOriginalBytes = maxOriginalBytes;

@@ -17,13 +17,14 @@ import io.lockstep.score.SharedScorers;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.window.WindowSet;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.util.function.ThrowingRunnable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private transient FeatureVectorField featureField;
   private transient AvroCodec codec;
   private transient StreamMetrics metrics;
+  private transient StreamMonitoring monitoring;
   private transient ScoringBuffer.Sink<Pending> sink;
   private transient StreamRecord<OutRecord> reuse;
   private transient BatchFlushPolicy policy;
@@ -87,6 +89,8 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     featureField = settings.withFeatures() ? new FeatureVectorField(builder.schema()) : null;
     codec = new AvroCodec(featureField == null ? builder.schema() : featureField.schema());
     metrics = StreamMetrics.register(getMetricGroup(), true, settings.deadLetters());
+    monitoring = new StreamMonitoring(getMetricGroup(), bundle, pipeline, scorer.fields(), settings.drift());
+    buffer.onBatch(monitoring::batch);
     reuse = new StreamRecord<>(null);
     policy = new BatchFlushPolicy(settings.batchSize(), settings.flushMillis());
     mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
@@ -130,8 +134,18 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private void obey(BatchFlushPolicy.Action action) {
     switch (action) {
       case FLUSH -> flush();
-      case CHECK -> mailbox.execute(drainCheck, "lockstep score: drain check");
+      case CHECK -> queueDrainCheck();
       case NONE -> { }
+    }
+  }
+
+  private void queueDrainCheck() {
+    try {
+      mailbox.execute(drainCheck, "lockstep score: drain check");
+    } catch (RejectedExecutionException e) {
+      // The task is shutting down and takes no more mails: score now rather than leave rows waiting.
+      flush();
+      policy.onCheck(0, getProcessingTimeService().getCurrentProcessingTime());
     }
   }
 
@@ -181,11 +195,13 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     }
     output.collect(reuse.replace(new OutRecord(e.key, codec.binary(prediction), e.source(), e.kafkaTimestamp)));
     metrics.scored(e.kafkaTimestamp, now);
+    monitoring.scored(b, row, now, alert -> output.collect(DriftAlerts.TAG, new StreamRecord<>(alert)));
   }
 
   private void deadLetter(InputEvent e, Reason reason, GenericData.Record record) {
     String key = record == null ? null : windows.key(FieldAccessor.of(record));
     output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
     metrics.dead(reason);
+    monitoring.dead(reason);
   }
 }

@@ -28,6 +28,8 @@ import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -49,13 +51,22 @@ class StreamPoisonPillIT {
   @Test
   void oversizedUndecodableValuesAreDeadLetteredOnceTruncatedAndTheRecordsAfterThemAreScoredWithoutRestarts(
       @InjectMiniCluster MiniCluster cluster) throws Exception {
-    runPills(cluster, PILL_SIZES, 64 * 1024, List.of());
+    runPills(cluster, PILL_SIZES, 64 * 1024, List.of(), Map.of());
+  }
+
+  @Test
+  void aDeadLetterTopicWithASmallMessageLimitGetsDeadLettersCutToFitIt(@InjectMiniCluster MiniCluster cluster) throws Exception {
+    List<ConsumerRecord<byte[], byte[]>> dead = runPills(cluster, new int[] {900_000, 40_000}, 30_000, List.of(),
+        Map.of("max.message.bytes", "30000"));
+    for (ConsumerRecord<byte[], byte[]> r : dead) {
+      assertThat(r.value().length + (r.key() == null ? 0 : r.key().length)).isLessThan(30_000);
+    }
   }
 
   @Test
   void aSmallProducerLimitCutsDeadLettersFurtherSoTheyStillFit(@InjectMiniCluster MiniCluster cluster) throws Exception {
     List<ConsumerRecord<byte[], byte[]>> dead = runPills(cluster, new int[] {900_000, 100_000}, 20_000,
-        List.of("--kafka-property", "max.request.size=20000"));
+        List.of("--kafka-property", "max.request.size=20000"), Map.of());
     for (ConsumerRecord<byte[], byte[]> r : dead) {
       assertThat(r.value().length + (r.key() == null ? 0 : r.key().length)).isLessThan(20_000);
     }
@@ -63,13 +74,17 @@ class StreamPoisonPillIT {
 
   /** Sends a good record before and after each pill and checks every output; returns the dead letters. */
   private List<ConsumerRecord<byte[], byte[]>> runPills(MiniCluster cluster, int[] sizes, int expectedCapAtMost,
-                                                       List<String> extraFlags) throws Exception {
+                                                       List<String> extraFlags, Map<String, String> dlqTopicConfig)
+      throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
     GoldenFixture fx = GoldenFixture.of("lr");
     Bundle bundle = BundleLoader.load(fx.bundle());
     String in = StreamHarness.topic("pill-in");
     String out = in + "-predictions";
-    kafka.createTopics(1, in, out, out + ".dlq");
+    kafka.createTopics(1, in, out);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrap()))) {
+      admin.createTopics(List.of(new NewTopic(out + ".dlq", 1, (short) 1).configs(dlqTopicConfig))).all().get(60, TimeUnit.SECONDS);
+    }
     AvroCodec codec = new AvroCodec(bundle.inputSchema());
 
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();

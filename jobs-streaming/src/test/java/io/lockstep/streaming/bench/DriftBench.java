@@ -1,0 +1,126 @@
+package io.lockstep.streaming.bench;
+
+import io.lockstep.avro.AvroCodec;
+import io.lockstep.avro.Decoded;
+import io.lockstep.avro.InputFormat;
+import io.lockstep.bundle.Bundle;
+import io.lockstep.bundle.BundleLoader;
+import io.lockstep.deadletter.Reason;
+import io.lockstep.features.FeaturePipeline;
+import io.lockstep.features.FieldAccessor;
+import io.lockstep.profile.DriftWindow;
+import io.lockstep.profile.Psi;
+import io.lockstep.score.BatchScorer;
+import io.lockstep.score.OnnxScorer;
+import io.lockstep.score.PredictionBuilder;
+import io.lockstep.score.ScorerOptions;
+import io.lockstep.score.ScoringBuffer;
+import io.lockstep.streaming.scoring.InputDecoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * What drift costs the streaming scoring path: the scoring operator's per-record work (decode the
+ * Avro value, features, ONNX Runtime in batches of 256, build and encode the prediction) with and
+ * without {@link DriftWindow} (bin every column, PSI per window of 10,000 records), in one JVM,
+ * alternating rounds. Kafka and Flink add to the time of both, so the share measured here is an
+ * upper bound of drift's share of the job's throughput.
+ *
+ * <pre>java -cp jobs-streaming/target/test-classes:jobs-streaming/target/classes:$(cat jobs-streaming/target/test.classpath) \
+ *   io.lockstep.streaming.bench.DriftBench BUNDLE_WITH_PROFILE [records [sample-every]]</pre>
+ */
+public final class DriftBench {
+  private DriftBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path bundlePath = Path.of(args[0]);
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+    sampleEvery = args.length > 2 ? Integer.parseInt(args[2]) : sampleEvery;
+    Bundle bundle = BundleLoader.load(bundlePath);
+    if (bundle.profile().isEmpty()) {
+      throw new IllegalArgumentException(bundlePath + " has no profile: add one with lockstep bundle --profile");
+    }
+    List<byte[]> values = values(bundle, n);
+    try (OnnxScorer scorer = OnnxScorer.open(bundle, ScorerOptions.defaults())) {
+      int rounds = 7;
+      double[] plain = new double[rounds];
+      double[] drift = new double[rounds];
+      for (int round = -2; round < rounds; round++) { // two warm-up rounds of both paths
+        boolean driftFirst = (round & 1) == 1; // alternate the order: a noisy neighbour hits both paths alike
+        double b = driftFirst ? run(bundle, scorer, values, true) : 0;
+        double a = run(bundle, scorer, values, false);
+        if (!driftFirst) {
+          b = run(bundle, scorer, values, true);
+        }
+        if (round >= 0) {
+          plain[round] = a;
+          drift[round] = b;
+          System.out.printf("round %d: without drift %,.0f records/s, with drift %,.0f records/s%n", round + 1, a, b);
+        }
+      }
+      java.util.Arrays.sort(plain);
+      java.util.Arrays.sort(drift);
+      double p = plain[rounds / 2];
+      double d = drift[rounds / 2];
+      System.out.printf("median of %d rounds: without drift %,.0f records/s, with drift %,.0f records/s: drift costs %.1f%% "
+          + "of the scoring path's throughput (%d columns, %,d records, batch 256, 1 row in %d binned)%n", rounds, p, d,
+          100 * (1 - d / p), bundle.profile().get().columns().size(), n, sampleEvery);
+    }
+  }
+
+  /** Rows binned per drift window: 1 in this many (the job's --drift-sample). */
+  private static int sampleEvery = DriftWindow.Settings.DEFAULT_SAMPLE_EVERY;
+
+  private static double run(Bundle bundle, OnnxScorer scorer, List<byte[]> values, boolean withDrift) {
+    FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());
+    InputDecoder decoder = new InputDecoder(InputFormat.AVRO, bundle.inputSchema(), List.of());
+    PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), List.of(), true);
+    AvroCodec codec = new AvroCodec(builder.schema());
+    DriftWindow drift = withDrift ? new DriftWindow(bundle.profile().get(), pipeline.columnNames(), scorer.fields(),
+        new DriftWindow.Settings(60_000, 10_000, 500, Psi.DEFAULT_THRESHOLD, sampleEvery)) : null;
+    long[] sink = new long[2];
+    ScoringBuffer<GenericRecord> buffer = new ScoringBuffer<>(pipeline, scorer.newBatch(256));
+    ScoringBuffer.Sink<GenericRecord> out = new ScoringBuffer.Sink<>() {
+      @Override
+      public void scored(GenericRecord r, BatchScorer b, int row) {
+        long now = System.currentTimeMillis();
+        sink[0] += codec.binary(builder.build(r, null, b, row, null, now)).length;
+        if (drift != null && drift.scored(b, row, now) != null) {
+          sink[1]++;
+        }
+      }
+
+      @Override
+      public void rejected(GenericRecord r, Reason reason) {
+        throw new IllegalStateException("bench record rejected: " + reason);
+      }
+    };
+    long start = System.nanoTime();
+    for (byte[] v : values) {
+      Decoded d = decoder.decode(v);
+      buffer.offer(FieldAccessor.of(d.record()), null, d.record(), out);
+    }
+    buffer.flush(out);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (sink[0] == 0) {
+      throw new IllegalStateException("nothing written");
+    }
+    return values.size() / seconds;
+  }
+
+  /** Customers of the lr schema drawn as in StreamDriftIT, Avro-encoded. */
+  private static List<byte[]> values(Bundle bundle, int n) {
+    AvroCodec codec = new AvroCodec(bundle.inputSchema());
+    Random rnd = new Random(5);
+    List<byte[]> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      GenericRecord r = io.lockstep.streaming.it.DriftData.customer(bundle.inputSchema(), rnd, i, 0);
+      out.add(codec.binary(r));
+    }
+    return out;
+  }
+}
