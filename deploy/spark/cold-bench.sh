@@ -39,12 +39,12 @@ for n in "${SIZES[@]}"; do
         | grep "^$job:")"
       T[$job,$n]+="$(sed -E 's/.* in ([0-9.]+) s$/\1/' <<<"$line") "
     done
-    echo "  rows $n round $r: lockstep ${T[lockstep,$n]##* }... io-floor/batched so far: ${T[io-floor,$n]}/ ${T[batched,$n]}" >&2
+    echo "  rows $n after round $r, seconds so far: lockstep ${T[lockstep,$n]}/ io-floor ${T[io-floor,$n]}/ batched ${T[batched,$n]}" >&2
   done
 done
 
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-echo "cold spark-submit, $MASTER, driver $DRIVER_MEMORY, $(basename "$BUNDLE"), medians of $RUNS runs; $(uptime | sed 's/.*load/load/')"
+echo "cold spark-submit, $MASTER, driver $DRIVER_MEMORY, bundle $BUNDLE, medians of $RUNS runs; $(uptime | sed 's/.*load/load/')"
 printf "%-10s %12s %12s %12s %14s %14s\n" job "s@${ROWS}" "rows/s@${ROWS}" "s@$((ROWS * 5))" "fixed cost s" "marginal rows/s"
 declare -A RATE MARG
 for job in lockstep io-floor batched; do

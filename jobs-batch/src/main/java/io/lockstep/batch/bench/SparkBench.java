@@ -209,17 +209,25 @@ public final class SparkBench {
     }
 
     private Object[] open() {
-      try {
-        Bundle b = BundleLoader.load(Path.of(bundleDir));
-        PredictionField score;
-        try (OnnxScorer s = OnnxScorer.open(b, ScorerOptions.defaults())) {
-          score = s.fields().get(0);
-        }
-        OrtSession session = OrtEnvironment.getEnvironment().createSession(model, new OrtSession.SessionOptions());
-        return new Object[] {session, FeaturePipeline.compile(b.spec(), b.inputSchema()), score};
-      } catch (OrtException e) {
-        throw new IllegalStateException(e);
+      return handWritten(model, bundleDir, new OrtSession.SessionOptions());
+    }
+  }
+
+  /**
+   * What a hand-written scorer opens once per JVM: {@code {OrtSession, FeaturePipeline, the first
+   * PredictionField}} (the field tells which output and column hold the score).
+   */
+  static Object[] handWritten(byte[] model, String bundleDir, OrtSession.SessionOptions options) {
+    try {
+      Bundle b = BundleLoader.load(Path.of(bundleDir));
+      PredictionField score;
+      try (OnnxScorer s = OnnxScorer.open(b, ScorerOptions.defaults())) {
+        score = s.fields().get(0);
       }
+      OrtSession session = OrtEnvironment.getEnvironment().createSession(model, options);
+      return new Object[] {session, FeaturePipeline.compile(b.spec(), b.inputSchema()), score};
+    } catch (OrtException e) {
+      throw new IllegalStateException(e);
     }
   }
 

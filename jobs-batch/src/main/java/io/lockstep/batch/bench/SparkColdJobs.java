@@ -10,9 +10,7 @@ import ai.onnxruntime.OrtSession;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.features.FeaturePipeline;
-import io.lockstep.score.OnnxScorer;
 import io.lockstep.score.PredictionField;
-import io.lockstep.score.ScorerOptions;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -123,15 +121,9 @@ public final class SparkColdJobs {
 
     private synchronized Object[] open() throws OrtException {
       if (shared == null) {
-        Bundle b = BundleLoader.load(Path.of(bundleDir));
-        PredictionField score;
-        try (OnnxScorer s = OnnxScorer.open(b, ScorerOptions.defaults())) {
-          score = s.fields().get(0);
-        }
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(1);
-        shared = new Object[] {OrtEnvironment.getEnvironment().createSession(model, options),
-            FeaturePipeline.compile(b.spec(), b.inputSchema()), score};
+        shared = SparkBench.handWritten(model, bundleDir, options);
       }
       return shared;
     }

@@ -133,6 +133,6 @@ class SparkClusterIT {
 
   private static String tail(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 100), lines.size()));
   }
 }
