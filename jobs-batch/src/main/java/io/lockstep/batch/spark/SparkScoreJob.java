@@ -53,6 +53,7 @@ public final class SparkScoreJob {
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()),
         SparkInput.names(files));
     DeadLetterFiles deadLetters = DeadLetterFiles.forOutput(options.output());
+    SparkOutput.refuseOverlaps(options.input(), List.of(options.output(), deadLetters.dir()), conf);
     Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
     Broadcast<ShippedBundle> bundle = jsc.broadcast(bundleFiles);
     LOG.info("scoring {} ({} files) with {} ({} bytes broadcast), batch {}", options.input(), files.size(), model.bundle().id(),
