@@ -44,20 +44,6 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     }
   }
 
-  /** No metrics file; CSV files split. */
-  public SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize, FileFormat inputFormat,
-                           FileFormat outputFormat, int shufflePartitions, boolean emitFeatures, DeadLetterPolicy deadLetters) {
-    this(bundle, input, output, keep, batchSize, inputFormat, outputFormat, shufflePartitions, emitFeatures, deadLetters, null,
-        false);
-  }
-
-  /** The default dead-letter policy (64 KiB originals, no budget). */
-  public SparkScoreOptions(String bundle, String input, String output, List<String> keep, int batchSize,
-                           FileFormat inputFormat, FileFormat outputFormat, int shufflePartitions, boolean emitFeatures) {
-    this(bundle, input, output, keep, batchSize, inputFormat, outputFormat, shufflePartitions, emitFeatures, DeadLetterPolicy.DEFAULTS,
-        null, false);
-  }
-
   /** Defaults for the library API and tests: format by extension, batch 512. */
   public static SparkScoreOptions of(String bundle, String input, String output, List<String> keep) {
     return new SparkScoreOptions(bundle, input, output, keep, ScoreOptions.DEFAULT_BATCH_SIZE,

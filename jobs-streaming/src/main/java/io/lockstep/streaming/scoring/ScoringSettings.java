@@ -21,12 +21,6 @@ public record ScoringSettings(InputFormat format, List<String> keep, int batchSi
       DriftWindow.Settings.DEFAULT_RECORDS, DriftWindow.Settings.DEFAULT_MIN_RECORDS, io.lockstep.profile.Psi.DEFAULT_THRESHOLD,
       DriftWindow.Settings.DEFAULT_SAMPLE_EVERY);
 
-  /** The default drift windows. */
-  public ScoringSettings(InputFormat format, List<String> keep, int batchSize, long flushMillis, boolean withFeatures,
-                         int onnxThreads, DeadLetterPolicy deadLetters) {
-    this(format, keep, batchSize, flushMillis, withFeatures, onnxThreads, deadLetters, DEFAULT_DRIFT);
-  }
-
   /** The default dead-letter policy (64 KiB originals, no budget) and drift windows: tests and tools. */
   public ScoringSettings(InputFormat format, List<String> keep, int batchSize, long flushMillis, boolean withFeatures,
                          int onnxThreads) {
