@@ -17,6 +17,8 @@ public final class LiveBins implements ScoredRows.Observer {
   private final int[] outputField;
   private final PredictionField.Type[] outputType;
   private final long[][] counts;
+  /** Each column's bin boundaries, held directly: the per-row path does one binary search per column and no lookups. */
+  private final double[][] cuts;
   private long rows;
 
   public LiveBins(Profile profile, List<String> featureColumns, List<PredictionField> fields) {
@@ -47,8 +49,10 @@ public final class LiveBins implements ScoredRows.Observer {
       outputType[i] = outputField[i] < 0 ? null : fields.get(outputField[i]).type();
     }
     counts = new long[columns.size()][];
+    cuts = new double[columns.size()][];
     for (int i = 0; i < counts.length; i++) {
       counts[i] = new long[columns.get(i).histogram().bins()];
+      cuts[i] = columns.get(i).histogram().cuts();
     }
   }
 
@@ -56,18 +60,26 @@ public final class LiveBins implements ScoredRows.Observer {
   public void scored(float[] features, BatchScorer batch, int row) {
     rows++;
     for (int i = 0; i < counts.length; i++) {
-      double v;
-      if (featureColumn[i] >= 0) {
-        v = features[featureColumn[i]];
-      } else if (outputType[i] == PredictionField.Type.FLOAT) {
-        v = batch.getFloat(outputField[i], row); // unboxed: this runs for every streamed record
-      } else if (outputType[i] == PredictionField.Type.LONG) {
-        v = batch.getLong(outputField[i], row);
-      } else {
-        v = ScoredRows.value(batch, outputField[i], row);
-      }
-      add(i, v);
+      add(i, featureColumn[i] >= 0 ? features[featureColumn[i]] : output(i, batch, row));
     }
+  }
+
+  /** As {@link #scored(float[], BatchScorer, int)}, reading the features in place: the streaming path, no copy per row. */
+  public void scored(BatchScorer batch, int row) {
+    rows++;
+    for (int i = 0; i < counts.length; i++) {
+      add(i, featureColumn[i] >= 0 ? batch.feature(row, featureColumn[i]) : output(i, batch, row));
+    }
+  }
+
+  private double output(int i, BatchScorer batch, int row) {
+    if (outputType[i] == PredictionField.Type.FLOAT) {
+      return batch.getFloat(outputField[i], row); // unboxed: this runs for every streamed record
+    }
+    if (outputType[i] == PredictionField.Type.LONG) {
+      return batch.getLong(outputField[i], row);
+    }
+    return ScoredRows.value(batch, outputField[i], row);
   }
 
   /** The position of {@code column} in {@link #columns()}, or -1 when the profile has no such column. */
@@ -83,7 +95,7 @@ public final class LiveBins implements ScoredRows.Observer {
   /** Adds one value of column {@code i} (in {@link #columns()} order); non-finite values are skipped. */
   public void add(int i, double v) {
     if (Double.isFinite(v)) {
-      counts[i][columns.get(i).histogram().bin(v)]++;
+      counts[i][Histogram.bin(cuts[i], v)]++;
     }
   }
 
