@@ -117,12 +117,52 @@ public final class LiveBins implements ScoredRows.Observer {
     return out;
   }
 
+  /** A copy of the counts per column and bin, in {@link #columns()} order: what a Spark task hands to the driver. */
+  public long[][] counts() {
+    long[][] c = new long[counts.length][];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = counts[i].clone();
+    }
+    return c;
+  }
+
+  /**
+   * Adds counts taken by another {@code LiveBins} over the same profile, feature columns and fields
+   * (another partition of the same run).
+   */
+  public void merge(long[][] other) {
+    if (other.length != counts.length) {
+      throw new IllegalArgumentException("drift counts of " + other.length + " columns cannot merge into " + counts.length);
+    }
+    for (int i = 0; i < counts.length; i++) {
+      if (other[i].length != counts[i].length) {
+        throw new IllegalArgumentException("drift counts of column " + columns.get(i).name() + " have " + other[i].length
+            + " bins, expected " + counts[i].length);
+      }
+      for (int b = 0; b < counts[i].length; b++) {
+        counts[i][b] += other[i][b];
+      }
+    }
+  }
+
   /** Starts a new window: clears the counts. */
   public void reset() {
     rows = 0;
     for (long[] c : counts) {
       java.util.Arrays.fill(c, 0);
     }
+  }
+
+  /**
+   * The PSI table the batch levels print at the end of their summary (the same lines at level 1
+   * and on Spark): a header naming the threshold, then one line per column, {@code DRIFT} marking
+   * those above it.
+   */
+  public static List<String> table(List<PsiRow> rows, double threshold) {
+    List<String> lines = new ArrayList<>();
+    lines.add("PSI against the bundle's profile (threshold " + threshold + "):");
+    rows.forEach(r -> lines.add(r.table(threshold)));
+    return lines;
   }
 
   /** PSI of one column over the values seen. */
