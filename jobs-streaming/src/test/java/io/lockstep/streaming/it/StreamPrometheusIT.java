@@ -68,17 +68,14 @@ class StreamPrometheusIT {
       assertThat(predictions).isEqualTo(good);
       assertThat(dead).isEqualTo(3);
 
-      String scrape = "";
-      Map<String, Double> m = Map.of();
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        scrape = scrape(port);
-        m = sums(scrape);
-        if (m.getOrDefault(PREFIX + "scored", 0.0) >= good && m.getOrDefault(PREFIX + "deadLettered", 0.0) >= 3) {
-          break;
-        }
-        Thread.sleep(200); // polling an HTTP endpoint: there is no condition to wait on
-      }
+      String[] last = {""};
+      Await.until(Duration.ofSeconds(60), () -> {
+        last[0] = scrape(port);
+        Map<String, Double> sums = sums(last[0]);
+        return sums.getOrDefault(PREFIX + "scored", 0.0) >= good && sums.getOrDefault(PREFIX + "deadLettered", 0.0) >= 3;
+      }, "the scrape counts every prediction and dead letter");
+      String scrape = last[0];
+      Map<String, Double> m = sums(scrape);
       Files.writeString(Path.of("target", "prometheus-scrape.txt"), scrape); // for people: what a scrape holds
       assertThat(m.get(PREFIX + "recordsIn")).isEqualTo((double) records.size());
       assertThat(m.get(PREFIX + "scored")).isEqualTo((double) predictions);
