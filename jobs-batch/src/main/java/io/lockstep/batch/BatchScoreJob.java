@@ -35,6 +35,7 @@ public final class BatchScoreJob {
     try {
       SparkScoreJob.Result result = SparkScoreJob.run(spark, options);
       System.out.println(result.line());
+      result.driftTable().forEach(System.out::println);
       System.out.println("predictions: " + result.output() + ", dead letters: " + result.deadLetters());
       if (!result.counts().balanced()) {
         System.out.println("warning: scored + dead-lettered != read (a retried task counted twice?)");

@@ -7,7 +7,6 @@ import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.KafkaInputSource;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.streaming.kafka.OutRecordSerializer;
-import io.lockstep.streaming.kafka.SchemaTopic;
 import io.lockstep.streaming.kafka.DeadLetterSerializer;
 import io.lockstep.streaming.scoring.DeadLetterEvent;
 import io.lockstep.streaming.scoring.DeadLetters;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
-import org.apache.avro.Schema;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -44,7 +42,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * kafka-input ─► route-unreadable ─► keyBy(key) ─► window-features ─► score ─► prediction-sink
  *      every operator's dead letters ─► dlq-sink
  * </pre>
- * Operator uids are stable: savepoints of one version restore into the next.
+ * Operator uids are stable: savepoints of one version restore into the next. Building does no I/O
+ * (no broker, no ONNX session): the job's main resolves {@link TopologyFacts} and publishes the
+ * prediction schema first, so the graph can be built and tested without a broker.
  */
 public final class ScoringTopology {
   public static final String SOURCE_UID = "kafka-input";
@@ -57,20 +57,19 @@ public final class ScoringTopology {
 
   private ScoringTopology() {}
 
-  public static void build(StreamExecutionEnvironment env, StreamOptions o, ShippedBundle bundleBytes, Bundle bundle) {
-    build(env, o, bundleBytes, bundle, UnaryOperator.identity());
+  public static void build(StreamExecutionEnvironment env, StreamOptions o, ShippedBundle bundleBytes, Bundle bundle,
+                           TopologyFacts facts) {
+    build(env, o, bundleBytes, bundle, facts, UnaryOperator.identity());
   }
 
   /**
    * The topology with {@code beforeScoring} applied to the stream the scoring operator reads. The job
    * passes the identity; tests insert a failing mapper there (failure injection lives in test code,
-   * not in the job's options).
+   * not in the job's options). Wiring only: what the broker knows comes in {@code facts}, the ORT
+   * session opens in the scoring operator's {@code open()}.
    */
   public static void build(StreamExecutionEnvironment env, StreamOptions o, ShippedBundle bundleBytes, Bundle bundle,
-                           UnaryOperator<DataStream<InputEvent>> beforeScoring) {
-    Schema predictions = io.lockstep.avro.PredictionSchema.forBundle(bundle, o.keep(), true);
-    SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic(),
-        o.withFeatures() ? new io.lockstep.streaming.scoring.FeatureVectorField(predictions).schema() : predictions);
+                           TopologyFacts facts, UnaryOperator<DataStream<InputEvent>> beforeScoring) {
     boolean windows = !bundle.spec().windowFeatures().isEmpty();
     SingleOutputStreamOperator<InputEvent> read = env.fromSource(new KafkaInputSource<>(source(o, bundleBytes, windows)), watermarks(o, windows), SOURCE_UID)
         .uid(SOURCE_UID).name("Kafka " + o.inputTopic() + " (" + o.inputFormat().flag() + ")");
@@ -80,7 +79,7 @@ public final class ScoringTopology {
     if (windows) {
       SingleOutputStreamOperator<InputEvent> readable = input.process(new UnreadableRouter(o.deadLetterPolicy()))
           .uid(ROUTE_UID).name("route unreadable");
-      int partitions = TopicPartitions.count(o.bootstrap(), o.kafka(), o.inputTopic());
+      int partitions = facts.inputPartitions();
       int parallelism = o.hasParallelism() ? o.parallelism() : env.getParallelism();
       if (partitions > 0 && parallelism > partitions) {
         // A source subtask without a partition emits no watermark and would hold event time back.
@@ -104,7 +103,7 @@ public final class ScoringTopology {
     deadLetters = deadLetters == null ? scoreDead : deadLetters.union(scoreDead);
 
     scored.sinkTo(sink(o, "predictions", new OutRecordSerializer(o.outputTopic()))).uid(SINK_UID).name("Kafka " + o.outputTopic());
-    deadLetters.sinkTo(deadLetterSink(o)).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
+    deadLetters.sinkTo(deadLetterSink(o, facts)).uid(DLQ_UID).name("Kafka " + o.deadLetterTopic());
     if (bundle.sha256().containsKey(Bundle.PROFILE_JSON)) {
       String driftTopic = o.monitoring().driftTopic(o.outputTopic());
       scored.getSideOutput(io.lockstep.streaming.scoring.DriftAlerts.TAG).sinkTo(sink(o, "drift", new OutRecordSerializer(driftTopic)))
@@ -149,9 +148,9 @@ public final class ScoringTopology {
    * The dead-letter sink: its serializer fits every dead letter under this producer's
    * {@code max.request.size} and, when the topic exists, under its {@code max.message.bytes}.
    */
-  static KafkaSink<DeadLetterEvent> deadLetterSink(StreamOptions o) {
+  static KafkaSink<DeadLetterEvent> deadLetterSink(StreamOptions o, TopologyFacts facts) {
     int maxRecord = Integer.parseInt(producerConfig(o, "dlq").getProperty("max.request.size", "1048576").trim());
-    OptionalInt topicLimit = TopicMessageLimit.of(o.bootstrap(), o.kafka(), o.deadLetterTopic());
+    OptionalInt topicLimit = facts.deadLetterMessageLimit();
     if (topicLimit.isPresent() && topicLimit.getAsInt() < maxRecord) {
       maxRecord = topicLimit.getAsInt();
     }

@@ -1,10 +1,14 @@
 package io.lockstep.streaming;
 
+import io.lockstep.avro.PredictionSchema;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.kafka.KafkaPreflight;
 import io.lockstep.streaming.kafka.InputEvent;
+import io.lockstep.streaming.kafka.SchemaTopic;
+import io.lockstep.streaming.scoring.FeatureVectorField;
 import java.util.function.UnaryOperator;
+import org.apache.avro.Schema;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -102,7 +106,17 @@ public final class StreamScoreJob {
     env.setBufferTimeout(o.bufferTimeoutMillis());
     // Records are never mutated after emission, so chained operators may pass them by reference.
     env.getConfig().enableObjectReuse();
-    ScoringTopology.build(env, o, bundleBytes, bundle, beforeScoring);
+    // The job's Kafka I/O, once, before the graph is wired (ScoringTopology.build does none).
+    publishPredictionSchema(o, bundle);
+    TopologyFacts facts = TopologyFacts.resolve(o, !bundle.spec().windowFeatures().isEmpty());
+    ScoringTopology.build(env, o, bundleBytes, bundle, facts, beforeScoring);
     return env;
+  }
+
+  /** The prediction schema on {@code <output-topic>.schema}, for consumers such as {@code lockstep tail} (docs/spec.md, Kafka). */
+  static void publishPredictionSchema(StreamOptions o, Bundle bundle) {
+    Schema predictions = PredictionSchema.forBundle(bundle, o.keep(), true);
+    SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic(),
+        o.withFeatures() ? new FeatureVectorField(predictions).schema() : predictions);
   }
 }

@@ -4,6 +4,7 @@ import io.lockstep.deadletter.DeadLetter;
 import io.lockstep.deadletter.DeadLetterBudget;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FieldAccessor;
+import io.lockstep.profile.LiveBins;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.ScoringBuffer;
 import io.lockstep.window.KeyWindowState;
@@ -62,6 +63,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private long dead;
     private boolean finished;
     private final io.lockstep.metrics.BatchStats batchStats = new io.lockstep.metrics.BatchStats();
+    /** With a profile in the bundle: this partition's values on its histograms (docs/spec.md, Drift), else null. */
+    private final LiveBins drift;
 
     Run(ScoringPlan plan, Iterator<InternalRow> input) {
       this.plan = plan;
@@ -75,6 +78,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       this.predictions = new PredictionRows(model.bundle(), model.scorer().fields(), plan.keep(), layout, plan.inlineDeadLetters(),
           plan.emitFeatures());
       this.windowValues = windows.isEmpty() ? null : new double[windows.size()];
+      this.drift = model.bundle().profile().map(p -> new LiveBins(p, model.pipeline().columnNames(), model.scorer().fields()))
+          .orElse(null);
       this.budget = plan.deadLetterPolicy().newBudget();
       TaskContext task = TaskContext.get();
       this.deadFile = plan.inlineDeadLetters() ? null
@@ -140,6 +145,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     public void scored(InternalRow row, BatchScorer batch, int r) {
       out.add(predictions.scored(row, batch, r));
       scored++;
+      if (drift != null) {
+        drift.scored(batch, r);
+      }
     }
 
     @Override
@@ -189,6 +197,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       if (plan.counters() != null) {
         plan.counters().add(read, scored, dead);
         plan.counters().batches().add(batchStats);
+        if (drift != null) {
+          plan.counters().drift().add(drift.counts());
+        }
       }
     }
   }

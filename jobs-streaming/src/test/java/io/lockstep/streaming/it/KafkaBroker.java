@@ -216,6 +216,21 @@ public final class KafkaBroker implements AutoCloseable {
     return out;
   }
 
+  /**
+   * How many records of {@code topic} the consumer group {@code group} has committed, over all
+   * partitions. The Flink Kafka source commits on checkpoint completion, so this reaching a count
+   * means a completed checkpoint covers that many input records.
+   */
+  public long committed(String group, String topic) {
+    try (Admin admin = Admin.create(clientProperties(Map.of()))) {
+      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).entrySet().stream()
+          .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+          .mapToLong(e -> e.getValue().offset()).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the offsets of group " + group + ": " + e.getMessage(), e);
+    }
+  }
+
   public Path runDir() {
     return runDir;
   }

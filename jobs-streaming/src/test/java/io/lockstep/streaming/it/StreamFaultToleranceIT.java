@@ -53,19 +53,21 @@ class StreamFaultToleranceIT {
     int failuresBefore = FailingMapper.FAILURES.get();
     List<String> args = new ArrayList<>(List.of("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
         "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", "2",
-        "--delivery", delivery.flag(), "--checkpoint-ms", "300", "--transactional-id-prefix", in));
+        "--delivery", delivery.flag(), "--checkpoint-ms", "300", "--transactional-id-prefix", in, "--group-id", in));
     args.addAll(kafka.clientArgs());
     JobClient job = StreamScoreJob.start(StreamOptions.parse(args.toArray(String[]::new)), FailingMapper.after(PER_PHASE * 3 / 4));
     try {
       kafka.send(in, records(in, bundle.inputSchema(), codec, 0, PER_PHASE));
       // Outputs visible to read_committed (exactly-once) means a checkpoint has completed.
       kafka.readAll(out, 1, Duration.ofSeconds(60));
-      Thread.sleep(700);
+      // The failure (mid second phase) then restores from a checkpoint that holds the whole first phase.
+      Await.until(Duration.ofSeconds(60), () -> kafka.committed(in, in) >= PER_PHASE, "a checkpoint covers the first phase");
       kafka.send(in, records(in, bundle.inputSchema(), codec, PER_PHASE, 2 * PER_PHASE));
 
-      List<ConsumerRecord<byte[], byte[]>> predictions = kafka.readAll(out, 2 * PER_PHASE, Duration.ofSeconds(120));
-      Thread.sleep(1500);
-      predictions = kafka.readAll(out, 2 * PER_PHASE, Duration.ofSeconds(30));
+      kafka.readAll(out, 2 * PER_PHASE, Duration.ofSeconds(120));
+      // Once a checkpoint covers every input, every output it will ever write (duplicates too) was flushed.
+      Await.until(Duration.ofSeconds(60), () -> kafka.committed(in, in) >= 2 * PER_PHASE, "a checkpoint covers every input");
+      List<ConsumerRecord<byte[], byte[]>> predictions = kafka.readAll(out, 2 * PER_PHASE, Duration.ofSeconds(30));
       Map<String, Integer> seen = new HashMap<>();
       for (ConsumerRecord<byte[], byte[]> r : predictions) {
         seen.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);

@@ -76,7 +76,12 @@ class ScoringOperatorTest {
   }
 
   static List<String> sources(StreamTaskMailboxTestHarness<OutRecord> h) {
-    return h.getOutput().stream().filter(o -> o instanceof StreamRecord<?>)
+    return sources(h.getOutput());
+  }
+
+  /** The {@code source} of every prediction in a harness's output, in order. */
+  static List<String> sources(java.util.Collection<Object> output) {
+    return output.stream().filter(o -> o instanceof StreamRecord<?>)
         .map(o -> ((OutRecord) ((StreamRecord<?>) o).getValue()).source).toList();
   }
 
