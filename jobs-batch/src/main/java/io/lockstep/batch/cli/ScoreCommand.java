@@ -9,6 +9,7 @@ import io.lockstep.batch.local.SingleNodeRunner;
 import io.lockstep.deadletter.DeadLetterBudgetExceeded;
 import io.lockstep.deadletter.DeadLetterFlags;
 import io.lockstep.io.InputDamage;
+import io.lockstep.profile.LiveBins;
 import io.lockstep.profile.Psi;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,8 +74,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
     System.out.println("lockstep score: " + summary.line());
     if (!runner.drift().isEmpty()) {
-      System.out.println("PSI against the bundle's profile (threshold " + Psi.DEFAULT_THRESHOLD + "):");
-      runner.drift().forEach(r -> System.out.println(r.table(Psi.DEFAULT_THRESHOLD)));
+      LiveBins.table(runner.drift(), Psi.DEFAULT_THRESHOLD).forEach(System.out::println);
     }
     if (metricsJson != null) {
       runner.metrics().write(metricsJson, summary.seconds(), runner.drift().isEmpty() ? null : runner.drift());
