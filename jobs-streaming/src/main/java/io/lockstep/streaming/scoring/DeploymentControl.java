@@ -2,7 +2,6 @@ package io.lockstep.streaming.scoring;
 
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.ShippedBundle;
-import io.lockstep.bundle.Sha256;
 import io.lockstep.lifecycle.BundleCompatibility;
 import io.lockstep.lifecycle.CanaryRouter;
 import io.lockstep.lifecycle.ControlCommand;
@@ -11,8 +10,6 @@ import io.lockstep.lifecycle.Deployment;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import io.lockstep.streaming.lifecycle.BundleFetcher;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -84,11 +81,7 @@ final class DeploymentControl {
 
   /** The lifecycle identity of a bundle: name, version, where it came from, sha256 of its {@code bundle.yaml}. */
   static Deployment.Model modelOf(Bundle b, String uri) {
-    try {
-      return new Deployment.Model(b.name(), b.version(), uri, Sha256.of(b.dir().resolve(Bundle.BUNDLE_YAML)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + b.where(Bundle.BUNDLE_YAML), e);
-    }
+    return new Deployment.Model(b.name(), b.version(), uri, b.identity());
   }
 
   /**
