@@ -54,6 +54,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final DeadLetterFiles.Writer deadFile;
     private final DeadLetterBudget budget;
     private final ArrayDeque<InternalRow> out = new ArrayDeque<>();
+    private final RowArena arena;
     private final double[] windowValues;
     private String currentKey;
     private KeyWindowState state;
@@ -70,6 +71,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       this.input = input;
       this.layout = plan.layout();
       this.fields = new InternalFields(layout.schema());
+      this.arena = new RowArena(layout.sparkSchema().size());
       ExecutorModels.Model model = ExecutorModels.get(plan.bundle().value());
       this.windows = model.windows();
       this.buffer = new ScoringBuffer<InternalRow>(model.pipeline(), model.scorer().newBatch(plan.batchSize())).onBatch(batchStats::add);
@@ -87,7 +89,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     @Override
     public boolean hasNext() {
       while (out.isEmpty() && !finished) {
-        if (input.hasNext()) {
+        if (buffer.isFull()) {
+          buffer.flush(this);
+        } else if (input.hasNext()) {
+          if (buffer.size() == 0) {
+            arena.clear();                      // every output of the last batch has been handed on
+          }
           offer(input.next());
         } else {
           buffer.flush(this);
@@ -105,11 +112,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       return out.poll();
     }
 
-    /** Spark may reuse the row object it hands out: a row that waits for its batch is copied. */
+    /** Spark may reuse the row object it hands out: a row that waits for its batch is copied (into the arena). */
     private void offer(InternalRow next) {
       read++;
       budget.read();
-      InternalRow row = next.copy();
+      InternalRow row = arena.keep(next);
       Reason failure = layout.decodeFailure(row);
       if (failure != null) {
         deadLetter(row, failure, windows.key(this.fields.of(row)));

@@ -56,6 +56,7 @@ public final class SparkScoreJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ShippedBundle bundleFiles = HadoopBundles.read(options.bundle(), conf);
     ExecutorModels.Model model = ExecutorModels.get(bundleFiles);
+    LOG.info("bundle read and its model opened and checked in {} ms", (System.nanoTime() - start) / 1_000_000);
     List<String> files = SparkInput.files(spark, options.input());
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()),
         SparkInput.names(files));
@@ -78,6 +79,7 @@ public final class SparkScoreJob {
       Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
       deadLetters.prepare(conf);
       Schema schema = SparkScoring.predictionRows(plan, model).avroSchema();
+      LOG.info("planned in {} ms since start; reading, scoring and writing", (System.nanoTime() - start) / 1_000_000);
       SparkOutput.write(predictions, options.output(), options.outputFormat(), schema);
       SparkOutput.writeSchema(options.output(), schema, conf);
 

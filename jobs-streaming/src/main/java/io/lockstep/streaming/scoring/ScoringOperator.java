@@ -202,6 +202,5 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     String key = record == null ? null : windows.key(FieldAccessor.of(record));
     output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.of(e, reason, key)));
     metrics.dead(reason);
-    monitoring.dead(reason);
   }
 }
