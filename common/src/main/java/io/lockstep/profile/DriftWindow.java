@@ -17,7 +17,8 @@ public final class DriftWindow {
   private final Settings settings;
   private long windowStart = -1;
   private long rows;
-  private long seen;
+  /** Rows until the next sampled one; the first row is sampled. */
+  private int untilSample = 1;
 
   /**
    * @param maxMillis processing-time length of a window
@@ -73,7 +74,8 @@ public final class DriftWindow {
     if (windowStart < 0) {
       windowStart = now;
     }
-    if (seen++ % settings.sampleEvery() == 0) {
+    if (--untilSample == 0) { // a countdown, not seen % sampleEvery: no division per record
+      untilSample = settings.sampleEvery();
       bins.scored(batch, row);
     }
     long n = ++rows;
