@@ -189,11 +189,9 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     InputEvent e = p.event();
     Long eventTime = windows.timeMillis(FieldAccessor.of(p.record()));
     long now = System.currentTimeMillis();
-    GenericRecord prediction = builder.build(p.record(), p.extras(), b, row, eventTime, now);
-    if (featureField != null) {
-      prediction = featureField.with(prediction, b.featureRow(row));
-    }
-    output.collect(reuse.replace(new OutRecord(e.key, codec.binary(prediction), e.source(), e.kafkaTimestamp)));
+    byte[] value = featureField == null ? builder.encode(FieldAccessor.of(p.record()), p.extras(), b, row, eventTime, now)
+        : codec.binary(featureField.with(builder.build(p.record(), p.extras(), b, row, eventTime, now), b.featureRow(row)));
+    output.collect(reuse.replace(new OutRecord(e.key, value, e.source(), e.kafkaTimestamp)));
     metrics.scored(e.kafkaTimestamp, now);
     monitoring.scored(b, row, now, alert -> output.collect(DriftAlerts.TAG, new StreamRecord<>(alert)));
   }

@@ -88,12 +88,17 @@ public final class StreamBench {
   /**
    * {@code StreamBench [records [seconds [rates...]]]} runs everything (default 300000 records,
    * 10 s per latency run, rates 2000 10000); {@code StreamBench latency SECONDS RATE...} only the
-   * latency runs; {@code StreamBench windows RECORDS} only the window runs.
+   * latency runs; {@code StreamBench throughput RECORDS} only the throughput runs; {@code StreamBench
+   * windows RECORDS} only the window runs.
    */
   public static void main(String[] args) throws Exception {
     if (args.length > 2 && args[0].equals("latency")) {
       StreamBench b = new StreamBench(0, Integer.parseInt(args[1]));
       b.latencies(Arrays.stream(args, 2, args.length).mapToDouble(Double::parseDouble).toArray());
+      System.exit(0);
+    }
+    if (args.length > 1 && args[0].equals("throughput")) {
+      new StreamBench(Integer.parseInt(args[1]), 0).throughputs();
       System.exit(0);
     }
     if (args.length > 1 && args[0].equals("windows")) {
