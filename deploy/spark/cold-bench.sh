@@ -8,25 +8,31 @@
 # the ratios and the fixed cost / marginal rate of each job, with the load average.
 #
 # Usage: deploy/spark/cold-bench.sh [ROWS=1000000] [RUNS=3]
-# Env: BUNDLE (golden lr), MASTER (local[2]), DRIVER_MEMORY (4g), BENCH_DIR (/tmp/lockstep-cold-bench),
+# Input: ROWS synthetic rows in FILES (8) snappy Parquet files of the bundle's schema. The bundle is issue 15's:
+# `id` + 30 doubles, 30 standardize features, logistic regression (deploy/spark/bench/make_wide_bundle.py,
+# packed by bin/lockstep bundle; needs /usr/bin/python3 with python3-onnx) unless BUNDLE names another.
+# Env: BUNDLE, FILES (8), MASTER (local[2]), DRIVER_MEMORY (4g), BENCH_DIR (/tmp/lockstep-cold-bench),
 #      JAR (jobs-batch/target/lockstep-jobs-batch.jar; build it with mvn -B -DskipTests package).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 ROWS="${1:-1000000}"
 RUNS="${2:-3}"
-BUNDLE="${BUNDLE:-$ROOT/common/src/test/resources/golden/lr/bundle}"
+FILES="${FILES:-8}"
 MASTER="${MASTER:-local[2]}"
 DRIVER_MEMORY="${DRIVER_MEMORY:-4g}"
 DIR="${BENCH_DIR:-/tmp/lockstep-cold-bench}"
 JAR="${JAR:-$ROOT/jobs-batch/target/lockstep-jobs-batch.jar}"
 [[ -f "$JAR" ]] || { echo "no $JAR: build it with mvn -B -DskipTests package" >&2; exit 1; }
 mkdir -p "$DIR"
+# shellcheck source=bench/wide-bundle.sh
+source "$HERE/bench/wide-bundle.sh"
+BUNDLE="${BUNDLE:-$(wide_bundle "$DIR")}"
 submit() { "$ROOT/deploy/bin/spark-submit" --master "$MASTER" --driver-memory "$DRIVER_MEMORY" "$@" 2>>"$DIR/spark.log"; }
 
 SIZES=("$ROWS" "$((ROWS * 5))")
 for n in "${SIZES[@]}"; do
-  [[ -d "$DIR/in-$n.parquet" ]] || submit --class io.lockstep.batch.bench.SparkColdJobs "$JAR" generate "$BUNDLE" "$DIR/in-$n.parquet" - "$n" >/dev/null
+  [[ -d "$DIR/in-$n.parquet" ]] || submit --class io.lockstep.batch.bench.SparkColdJobs "$JAR" generate "$BUNDLE" "$DIR/in-$n.parquet" - "$n" "$FILES" >/dev/null
 done
 
 declare -A T

@@ -185,14 +185,16 @@ public final class ControlClient {
   }
 
   private void produce(ControlCommand command, Duration timeout) {
-    Map<String, String> defaults = Map.of("acks", "all", "max.block.ms", String.valueOf(Math.max(1000, timeout.toMillis())),
-        "delivery.timeout.ms", String.valueOf(Math.max(30_000, timeout.toMillis())), "client.id", "lockstep-control");
+    Map<String, String> defaults = Map.of("acks", "all", "max.block.ms", String.valueOf(Math.max(10_000, timeout.toMillis())),
+        "client.id", "lockstep-control");
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.over(defaults, Map.of(
         "bootstrap.servers", bootstrap,
         "key.serializer", ByteArraySerializer.class.getName(),
         "value.serializer", ByteArraySerializer.class.getName())))) {
+      // The write itself is not part of --timeout (the wait for answers is): a broker that is slow to
+      // acknowledge gets the producer's own delivery timeout, then the command fails with its error.
       producer.send(new ProducerRecord<>(controlTopic, command.key(), command.value())).get(
-          Math.max(30_000, timeout.toMillis()), TimeUnit.MILLISECONDS);
+          Math.max(150_000, timeout.toMillis()), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot write to " + controlTopic + ": " + settings.redact(e.getCause().getMessage()), e.getCause());
     } catch (TimeoutException e) {

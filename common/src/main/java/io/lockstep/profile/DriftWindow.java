@@ -74,7 +74,7 @@ public final class DriftWindow {
       windowStart = now;
     }
     if (seen++ % settings.sampleEvery() == 0) {
-      bins.scored(batch.featureRow(row), batch, row);
+      bins.scored(batch, row);
     }
     long n = ++rows;
     boolean timeUp = now - windowStart >= settings.maxMillis() && n >= settings.minRecords();

@@ -17,6 +17,8 @@ public final class LiveBins implements ScoredRows.Observer {
   private final int[] outputField;
   private final PredictionField.Type[] outputType;
   private final long[][] counts;
+  /** Each column's bin boundaries, held directly: the per-row path does one binary search per column and no lookups. */
+  private final double[][] cuts;
   private long rows;
 
   public LiveBins(Profile profile, List<String> featureColumns, List<PredictionField> fields) {
@@ -47,8 +49,10 @@ public final class LiveBins implements ScoredRows.Observer {
       outputType[i] = outputField[i] < 0 ? null : fields.get(outputField[i]).type();
     }
     counts = new long[columns.size()][];
+    cuts = new double[columns.size()][];
     for (int i = 0; i < counts.length; i++) {
       counts[i] = new long[columns.get(i).histogram().bins()];
+      cuts[i] = columns.get(i).histogram().cuts();
     }
   }
 
@@ -56,18 +60,26 @@ public final class LiveBins implements ScoredRows.Observer {
   public void scored(float[] features, BatchScorer batch, int row) {
     rows++;
     for (int i = 0; i < counts.length; i++) {
-      double v;
-      if (featureColumn[i] >= 0) {
-        v = features[featureColumn[i]];
-      } else if (outputType[i] == PredictionField.Type.FLOAT) {
-        v = batch.getFloat(outputField[i], row); // unboxed: this runs for every streamed record
-      } else if (outputType[i] == PredictionField.Type.LONG) {
-        v = batch.getLong(outputField[i], row);
-      } else {
-        v = ScoredRows.value(batch, outputField[i], row);
-      }
-      add(i, v);
+      add(i, featureColumn[i] >= 0 ? features[featureColumn[i]] : output(i, batch, row));
     }
+  }
+
+  /** As {@link #scored(float[], BatchScorer, int)}, reading the features in place: the streaming path, no copy per row. */
+  public void scored(BatchScorer batch, int row) {
+    rows++;
+    for (int i = 0; i < counts.length; i++) {
+      add(i, featureColumn[i] >= 0 ? batch.feature(row, featureColumn[i]) : output(i, batch, row));
+    }
+  }
+
+  private double output(int i, BatchScorer batch, int row) {
+    if (outputType[i] == PredictionField.Type.FLOAT) {
+      return batch.getFloat(outputField[i], row); // unboxed: this runs for every streamed record
+    }
+    if (outputType[i] == PredictionField.Type.LONG) {
+      return batch.getLong(outputField[i], row);
+    }
+    return ScoredRows.value(batch, outputField[i], row);
   }
 
   /** The position of {@code column} in {@link #columns()}, or -1 when the profile has no such column. */
@@ -83,7 +95,7 @@ public final class LiveBins implements ScoredRows.Observer {
   /** Adds one value of column {@code i} (in {@link #columns()} order); non-finite values are skipped. */
   public void add(int i, double v) {
     if (Double.isFinite(v)) {
-      counts[i][columns.get(i).histogram().bin(v)]++;
+      counts[i][Histogram.bin(cuts[i], v)]++;
     }
   }
 
@@ -105,12 +117,52 @@ public final class LiveBins implements ScoredRows.Observer {
     return out;
   }
 
+  /** A copy of the counts per column and bin, in {@link #columns()} order: what a Spark task hands to the driver. */
+  public long[][] counts() {
+    long[][] c = new long[counts.length][];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = counts[i].clone();
+    }
+    return c;
+  }
+
+  /**
+   * Adds counts taken by another {@code LiveBins} over the same profile, feature columns and fields
+   * (another partition of the same run).
+   */
+  public void merge(long[][] other) {
+    if (other.length != counts.length) {
+      throw new IllegalArgumentException("drift counts of " + other.length + " columns cannot merge into " + counts.length);
+    }
+    for (int i = 0; i < counts.length; i++) {
+      if (other[i].length != counts[i].length) {
+        throw new IllegalArgumentException("drift counts of column " + columns.get(i).name() + " have " + other[i].length
+            + " bins, expected " + counts[i].length);
+      }
+      for (int b = 0; b < counts[i].length; b++) {
+        counts[i][b] += other[i][b];
+      }
+    }
+  }
+
   /** Starts a new window: clears the counts. */
   public void reset() {
     rows = 0;
     for (long[] c : counts) {
       java.util.Arrays.fill(c, 0);
     }
+  }
+
+  /**
+   * The PSI table the batch levels print at the end of their summary (the same lines at level 1
+   * and on Spark): a header naming the threshold, then one line per column, {@code DRIFT} marking
+   * those above it.
+   */
+  public static List<String> table(List<PsiRow> rows, double threshold) {
+    List<String> lines = new ArrayList<>();
+    lines.add("PSI against the bundle's profile (threshold " + threshold + "):");
+    rows.forEach(r -> lines.add(r.table(threshold)));
+    return lines;
   }
 
   /** PSI of one column over the values seen. */

@@ -128,6 +128,11 @@ public final class BatchScorer implements AutoCloseable {
     rows++;
   }
 
+  /** Feature {@code column} of row {@code row}, read in place (no copy: per-record monitoring). */
+  public float feature(int row, int column) {
+    return features[row * width + column];
+  }
+
   /** The feature row {@code row} as floats (a copy), e.g. for parity checks. */
   public float[] featureRow(int row) {
     return Arrays.copyOfRange(features, row * width, (row + 1) * width);

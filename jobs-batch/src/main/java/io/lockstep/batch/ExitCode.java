@@ -18,7 +18,11 @@ public enum ExitCode {
    * The run stopped because more records were dead-lettered than {@code --max-dead-fraction} allows
    * (docs/spec.md, Dead letters); outputs are left as they were.
    */
-  DEAD_LETTER_BUDGET(4);
+  DEAD_LETTER_BUDGET(4),
+  /** {@code lockstep deploy|promote|rollback}: a scoring subtask rejected the command (docs/spec.md, Model lifecycle). */
+  REJECTED(5),
+  /** {@code lockstep deploy|promote|rollback}: not every scoring subtask answered within {@code --timeout}. */
+  NO_ANSWER(6);
 
   private final int code;
 

@@ -233,7 +233,12 @@ public final class SparkBench {
 
   /** Synthetic input from the bundle's schema: valid values for every field, keys and times for windows. */
   static String generate(SparkSession spark, Bundle bundle, long rows, Path out) {
-    if (Files.isDirectory(out)) {
+    return generate(spark, bundle, rows, out, spark.sparkContext().defaultParallelism(), "parquet");
+  }
+
+  /** As above, into {@code files} part files of {@code format} ({@code parquet} or {@code csv}, with a header). */
+  static String generate(SparkSession spark, Bundle bundle, long rows, Path out, int files, String format) {
+    if (Files.exists(out)) {
       return out.toString();
     }
     List<Column> cols = new ArrayList<>();
@@ -257,8 +262,8 @@ public final class SparkBench {
       cols.add(c.as(f.name()));
     }
     System.out.printf("generating %,d rows for %s into %s ...%n", rows, bundle.id(), out);
-    spark.range(0, rows, 1, spark.sparkContext().defaultParallelism()).select(cols.toArray(new Column[0]))
-        .write().mode(SaveMode.Overwrite).parquet(out.toString());
+    spark.range(0, rows, 1, files).select(cols.toArray(new Column[0]))
+        .write().mode(SaveMode.Overwrite).option("header", "true").format(format).save(out.toString());
     return out.toString();
   }
 

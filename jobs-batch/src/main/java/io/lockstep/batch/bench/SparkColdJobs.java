@@ -54,14 +54,15 @@ public final class SparkColdJobs {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 4) {
-      throw new IllegalArgumentException("usage: generate|io-floor|batched BUNDLE INPUT OUTPUT [ROWS]");
+      throw new IllegalArgumentException("usage: generate BUNDLE OUT - ROWS [FILES [parquet|csv]] | io-floor|batched BUNDLE INPUT OUTPUT");
     }
     String job = args[0];
     Bundle bundle = BundleLoader.load(Path.of(args[1]));
     SparkSession spark = SparkSession.builder().appName("lockstep cold " + job).getOrCreate();
     try {
       if (job.equals("generate")) {
-        SparkBench.generate(spark, bundle, Long.parseLong(args[4]), Path.of(args[2]));
+        int files = args.length > 5 ? Integer.parseInt(args[5]) : spark.sparkContext().defaultParallelism();
+        SparkBench.generate(spark, bundle, Long.parseLong(args[4]), Path.of(args[2]), files, args.length > 6 ? args[6] : "parquet");
         return;
       }
       long start = System.nanoTime();

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",
     description = "Score ONNX models on features computed once, identically, on one node, Spark and Flink.",
     subcommands = {ScoreCommand.class, InspectCommand.class, BundleCommand.class, BenchCommand.class, DemoCommand.class,
-        ProduceCommand.class, TailCommand.class, ProfileCommand.class, VerifyCommand.class})
+        ProduceCommand.class, TailCommand.class, ProfileCommand.class, VerifyCommand.class,
+        DeployCommand.class, PromoteCommand.class, RollbackCommand.class, StatusCommand.class})
 public final class LockstepCli implements Runnable {
 
   @CommandLine.Spec

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockstep.avro.PlainJson;
 import io.lockstep.avro.PredictionSchema;
 import io.lockstep.batch.io.CsvText;
+import io.lockstep.batch.local.SourceColumn;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.kafka.KafkaClientOptions;
 import io.lockstep.kafka.KafkaPreflight;
+import io.lockstep.kafka.SourceHeader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +39,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lockstep tail}: prints a predictions or dead-letter topic as JSON lines or CSV, writing and
- * flushing each record as it arrives (docs/spec.md, CLI). Dead letters are JSON values and print as they
+ * flushing each record as it arrives (docs/spec.md, CLI); each prediction gets the {@code _source} of
+ * its input record ({@code topic/partition/offset}). Dead letters are JSON values and print as they
  * are; predictions are Avro binary of the prediction schema, which the streaming job publishes on
  * {@code <topic>.schema} (read on the first Avro record), or which {@code --bundle} (and the job's
  * {@code --keep}) derive. Reads committed records only, without a consumer group (it commits nothing).
@@ -105,6 +109,7 @@ final class TailCommand implements Callable<Integer> {
             decoder = DecoderFactory.get().binaryDecoder(r.value(), decoder);
             node = PlainJson.toNode(reader.read(null, decoder));
           }
+          addSource(node, r);
           if (format.equals("csv")) {
             if (header == null) {
               header = fieldNames(node);
@@ -131,6 +136,19 @@ final class TailCommand implements Callable<Integer> {
     }
     System.err.println("lockstep tail: " + seen + " records from " + topic);
     return 0;
+  }
+
+  /**
+   * Adds the input's {@code topic/partition/offset} (the {@code lockstep.source} header the streaming
+   * job writes) as {@code _source}, as {@code lockstep score --emit-source} adds {@code file:line}:
+   * {@code lockstep verify} then joins a tail file by source position without a key. Dead letters
+   * carry their {@code source} already and are printed as they are.
+   */
+  private static void addSource(ObjectNode node, ConsumerRecord<byte[], byte[]> r) {
+    Header h = r.headers().lastHeader(SourceHeader.NAME);
+    if (h != null && !node.has("reason")) {
+      node.put(SourceColumn.NAME, new String(h.value(), StandardCharsets.UTF_8));
+    }
   }
 
   /** The schema the streaming job published on {@code <topic>.schema}: its latest record. */

@@ -10,6 +10,7 @@ import org.apache.avro.generic.GenericRecord;
  * The {@code _source} column ({@code file:line} of the input record) that {@code lockstep score
  * --emit-source} appends to predictions, as the Spark job's {@code --emit-features} does: it lets
  * {@code lockstep verify} join outputs without a key by source position (docs/spec.md, Verify).
+ * {@code lockstep tail} writes the same column ({@code topic/partition/offset} of the input record).
  */
 public final class SourceColumn {
   public static final String NAME = "_source";

@@ -26,8 +26,12 @@ import org.apache.spark.sql.types.ShortType;
  *
  * @param value  the column as the field's Spark type (null where {@code reason} is set)
  * @param reason null, or the field's dead-letter reason for this row
+ * @param canFailDecoding whether a non-null value can fail ({@code decode:}); when no column of an
+ *     input can, its reasons are only {@code schema:} for nulls in required fields, which
+ *     {@link InputLayout#decodeFailure} finds by itself in the same (schema) order, so the reason
+ *     column need not be computed per row
  */
-record ColumnConversion(Column value, Column reason) {
+record ColumnConversion(Column value, Column reason, boolean canFailDecoding) {
 
   static ColumnConversion of(Column c, DataType have, Schema.Field field) {
     Schema type = SparkTypes.nonNull(field.schema());
@@ -35,14 +39,17 @@ record ColumnConversion(Column value, Column reason) {
     Column nullReason = SparkTypes.nullable(field.schema()) ? lit(null) : lit(Reason.schema(field.name()).text());
     Column value;
     Column bad;
+    boolean canFail = true;
     if (have.equals(want)) {
       value = c;
       bad = lit(false);
+      canFail = false;
     } else if (have.equals(DataTypes.TimestampType) || have.equals(DataTypes.TimestampNTZType)) {
       boolean micros = type.getLogicalType() instanceof LogicalTypes.TimestampMicros;
       Column ts = have.equals(DataTypes.TimestampType) ? c : c.cast(DataTypes.TimestampType);
       value = micros ? functions.unix_micros(ts) : functions.unix_millis(ts);
       bad = lit(false);
+      canFail = false;
     } else if (promotes(have, type.getType())) {
       value = c.try_cast(want);
       bad = value.isNull();                       // only an int64 that does not fit an int
@@ -52,7 +59,10 @@ record ColumnConversion(Column value, Column reason) {
     }
     Column reason = when(c.isNull(), nullReason)
         .otherwise(when(bad, lit(Reason.decode(field.name()).text())).otherwise(lit(null)));
-    return new ColumnConversion(when(bad, lit(null).cast(want)).otherwise(value), reason.cast(DataTypes.StringType));
+    if (!canFail) {
+      return new ColumnConversion(value, reason.cast(DataTypes.StringType), false);
+    }
+    return new ColumnConversion(when(bad, lit(null).cast(want)).otherwise(value), reason.cast(DataTypes.StringType), true);
   }
 
   /** Whether a column of Spark type {@code have} may be read as an Avro {@code want}, as single node does. */

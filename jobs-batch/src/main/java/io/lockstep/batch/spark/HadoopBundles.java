@@ -17,10 +17,10 @@ import org.apache.hadoop.fs.Path;
  * broadcasts, and each executor loads once). A local path goes to {@link ShippedBundle#read} so that
  * its symbolic-link checks apply; other file systems only hand over the bytes.
  */
-final class HadoopBundles {
+public final class HadoopBundles {
   private HadoopBundles() {}
 
-  static ShippedBundle read(String path, Configuration conf) {
+  public static ShippedBundle read(String path, Configuration conf) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(conf);

@@ -4,6 +4,7 @@ import io.lockstep.deadletter.DeadLetter;
 import io.lockstep.deadletter.DeadLetterBudget;
 import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FieldAccessor;
+import io.lockstep.profile.LiveBins;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.ScoringBuffer;
 import io.lockstep.window.KeyWindowState;
@@ -53,6 +54,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final DeadLetterFiles.Writer deadFile;
     private final DeadLetterBudget budget;
     private final ArrayDeque<InternalRow> out = new ArrayDeque<>();
+    private final RowArena arena;
     private final double[] windowValues;
     private String currentKey;
     private KeyWindowState state;
@@ -61,18 +63,23 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private long dead;
     private boolean finished;
     private final io.lockstep.metrics.BatchStats batchStats = new io.lockstep.metrics.BatchStats();
+    /** With a profile in the bundle: this partition's values on its histograms (docs/spec.md, Drift), else null. */
+    private final LiveBins drift;
 
     Run(ScoringPlan plan, Iterator<InternalRow> input) {
       this.plan = plan;
       this.input = input;
       this.layout = plan.layout();
       this.fields = new InternalFields(layout.schema());
+      this.arena = new RowArena(layout.sparkSchema().size());
       ExecutorModels.Model model = ExecutorModels.get(plan.bundle().value());
       this.windows = model.windows();
       this.buffer = new ScoringBuffer<InternalRow>(model.pipeline(), model.scorer().newBatch(plan.batchSize())).onBatch(batchStats::add);
       this.predictions = new PredictionRows(model.bundle(), model.scorer().fields(), plan.keep(), layout, plan.inlineDeadLetters(),
           plan.emitFeatures());
       this.windowValues = windows.isEmpty() ? null : new double[windows.size()];
+      this.drift = model.bundle().profile().map(p -> new LiveBins(p, model.pipeline().columnNames(), model.scorer().fields()))
+          .orElse(null);
       this.budget = plan.deadLetterPolicy().newBudget();
       TaskContext task = TaskContext.get();
       this.deadFile = plan.inlineDeadLetters() ? null
@@ -82,7 +89,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     @Override
     public boolean hasNext() {
       while (out.isEmpty() && !finished) {
-        if (input.hasNext()) {
+        if (buffer.isFull()) {
+          buffer.flush(this);
+        } else if (input.hasNext()) {
+          if (buffer.size() == 0) {
+            arena.clear();                      // every output of the last batch has been handed on
+          }
           offer(input.next());
         } else {
           buffer.flush(this);
@@ -100,11 +112,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       return out.poll();
     }
 
-    /** Spark may reuse the row object it hands out: a row that waits for its batch is copied. */
+    /** Spark may reuse the row object it hands out: a row that waits for its batch is copied (into the arena). */
     private void offer(InternalRow next) {
       read++;
       budget.read();
-      InternalRow row = next.copy();
+      InternalRow row = arena.keep(next);
       Reason failure = layout.decodeFailure(row);
       if (failure != null) {
         deadLetter(row, failure, windows.key(this.fields.of(row)));
@@ -133,6 +145,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     public void scored(InternalRow row, BatchScorer batch, int r) {
       out.add(predictions.scored(row, batch, r));
       scored++;
+      if (drift != null) {
+        drift.scored(batch, r);
+      }
     }
 
     @Override
@@ -182,6 +197,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       if (plan.counters() != null) {
         plan.counters().add(read, scored, dead);
         plan.counters().batches().add(batchStats);
+        if (drift != null) {
+          plan.counters().drift().add(drift.counts());
+        }
       }
     }
   }

@@ -10,14 +10,16 @@ import org.apache.spark.util.LongAccumulator;
  * per successful attempt only for actions; in transformations a retried task can count twice, so
  * the job checks {@code scored + dead = read} and says so when it does not hold.
  */
-public record ScoreCounters(LongAccumulator read, LongAccumulator scored, LongAccumulator dead, BatchStatsAccumulator batches)
-    implements Serializable {
+public record ScoreCounters(LongAccumulator read, LongAccumulator scored, LongAccumulator dead, BatchStatsAccumulator batches,
+                            DriftCountsAccumulator drift) implements Serializable {
 
   public static ScoreCounters register(SparkContext sc) {
     BatchStatsAccumulator batches = new BatchStatsAccumulator();
     sc.register(batches, "lockstep.batches");
+    DriftCountsAccumulator drift = new DriftCountsAccumulator();
+    sc.register(drift, "lockstep.drift");
     return new ScoreCounters(sc.longAccumulator("lockstep.read"), sc.longAccumulator("lockstep.scored"),
-        sc.longAccumulator("lockstep.dead"), batches);
+        sc.longAccumulator("lockstep.dead"), batches, drift);
   }
 
   void add(long read, long scored, long dead) {

@@ -63,7 +63,7 @@ public final class SparkInput {
   public static Dataset<Row> read(SparkSession spark, String path, List<FileRange> ranges, FileFormat format, InputLayout layout,
                                   ReadReport report) {
     if (format == FileFormat.PARQUET) {
-      Dataset<Row> df = spark.read().parquet(path);
+      Dataset<Row> df = parquet(spark, path);
       return fromColumns(df, layout, fileIndexByName(layout.files(), df.col("_metadata.file_name")), df.col("_metadata.row_index").plus(1));
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -75,6 +75,19 @@ public final class SparkInput {
           return parts.stream().flatMap(p -> toStream(p)).iterator();
         });
     return spark.createDataFrame(rows, layout.sparkSchema());
+  }
+
+  /** Spark's Parquet reader, given the schema of the first file's footer (no schema-inference job) unless schemas are merged. */
+  private static Dataset<Row> parquet(SparkSession spark, String path) {
+    org.apache.spark.sql.DataFrameReader reader = spark.read();
+    if (!Boolean.parseBoolean(spark.conf().get("spark.sql.parquet.mergeSchema", "false"))) {
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
+      StructType schema = ParquetFooterSchema.of(listFiles(path, conf).get(0), conf);
+      if (schema != null) {
+        reader = reader.schema(schema);
+      }
+    }
+    return reader.parquet(path);
   }
 
   /**
@@ -140,6 +153,7 @@ public final class SparkInput {
     List<String> missing = new ArrayList<>();
     List<Column> cols = new ArrayList<>();
     List<Column> reasons = new ArrayList<>();
+    boolean canFailDecoding = false;
     for (Schema.Field f : layout.schema().getFields()) {
       if (!Arrays.asList(have.fieldNames()).contains(f.name())) {
         if (f.hasDefaultValue() || SparkTypes.nullable(f.schema())) {
@@ -153,6 +167,7 @@ public final class SparkInput {
       ColumnConversion conv = ColumnConversion.of(df.col(f.name()), have.apply(f.name()).dataType(), f);
       cols.add(conv.value().as(f.name()));
       reasons.add(conv.reason());
+      canFailDecoding |= conv.canFailDecoding();
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("input lacks required field(s) " + missing + " of input.avsc; it has " + Arrays.toString(have.fieldNames()));
@@ -162,8 +177,9 @@ public final class SparkInput {
     }
     cols.add(file.cast(DataTypes.IntegerType).as(InputLayout.FILE));
     cols.add(pos.cast(DataTypes.LongType).as(InputLayout.POS));
-    // The first failing field in schema order gives the reason, as on a single node.
-    Column reason = reasons.isEmpty() ? lit(null) : functions.coalesce(reasons.toArray(new Column[0]));
+    // The first failing field in schema order gives the reason, as on a single node. When no
+    // conversion can fail, the only reasons are nulls in required fields: decodeFailure finds those.
+    Column reason = reasons.isEmpty() || !canFailDecoding ? lit(null) : functions.coalesce(reasons.toArray(new Column[0]));
     cols.add(reason.cast(DataTypes.StringType).as(InputLayout.REASON));
     cols.add(lit(null).cast(DataTypes.StringType).as(InputLayout.TEXT));
     cols.add(lit(null).cast(DataTypes.BinaryType).as(InputLayout.BYTES));

@@ -4,6 +4,7 @@ import io.lockstep.batch.io.FileFormat;
 import io.lockstep.bundle.ShippedBundle;
 import io.lockstep.io.InputDamage;
 import io.lockstep.metrics.RunMetrics;
+import io.lockstep.profile.LiveBins;
 import io.lockstep.score.PredictionBuilder;
 import java.util.List;
 import java.util.Set;
@@ -35,11 +36,17 @@ public final class SparkScoreJob {
    * @param readTasks tasks that read CSV, JSON-lines or Avro input (one per {@link FileRange}); 0 for Parquet
    * @param attempts 2 when a CSV file was found cut inside a quoted field and read again whole, else 1
    * @param damage damaged inputs, reported as level 1 reports them (docs/spec.md, Exit codes)
+   * @param drift with a profile in the bundle, PSI per column over the whole input (docs/spec.md, Drift), else empty
    */
   public record Result(ScoreCounters.RunCounts counts, String output, String deadLetters, double seconds, int readTasks,
-                       int attempts, List<InputDamage> damage) {
+                       int attempts, List<InputDamage> damage, List<LiveBins.PsiRow> drift) {
     public String line() {
       return "lockstep spark: " + counts.line() + " in " + String.format("%.1f", seconds) + " s";
+    }
+
+    /** The PSI table, as level 1 prints it; no lines without a profile. */
+    public List<String> driftTable() {
+      return drift.isEmpty() ? List.of() : LiveBins.table(drift, io.lockstep.profile.Psi.DEFAULT_THRESHOLD);
     }
   }
 
@@ -49,6 +56,7 @@ public final class SparkScoreJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ShippedBundle bundleFiles = HadoopBundles.read(options.bundle(), conf);
     ExecutorModels.Model model = ExecutorModels.get(bundleFiles);
+    LOG.info("bundle read and its model opened and checked in {} ms", (System.nanoTime() - start) / 1_000_000);
     List<String> files = SparkInput.files(spark, options.input());
     InputLayout layout = new InputLayout(model.bundle().inputSchema(), PredictionBuilder.extras(model.bundle(), options.keep()),
         SparkInput.names(files));
@@ -71,6 +79,7 @@ public final class SparkScoreJob {
       Dataset<Row> predictions = SparkScoring.score(decoded, plan, model, options.shufflePartitions());
       deadLetters.prepare(conf);
       Schema schema = SparkScoring.predictionRows(plan, model).avroSchema();
+      LOG.info("planned in {} ms since start; reading, scoring and writing", (System.nanoTime() - start) / 1_000_000);
       SparkOutput.write(predictions, options.output(), options.outputFormat(), schema);
       SparkOutput.writeSchema(options.output(), schema, conf);
 
@@ -89,18 +98,30 @@ public final class SparkScoreJob {
             + "count them to be sure", counts.line());
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      List<LiveBins.PsiRow> drift = drift(model, counters.drift().value());
       if (options.metricsJson() != null) {
         RunMetrics metrics = new RunMetrics(io.lockstep.deadletter.DeadLetter.Level.SPARK.text(), model.bundle().id());
         metrics.counts(counts.read(), counts.scored(), deadByKind(deadLetters.dir(), conf));
         metrics.batches(counters.batches().value());
         try {
-          metrics.write(java.nio.file.Path.of(options.metricsJson()), seconds, null);
+          metrics.write(java.nio.file.Path.of(options.metricsJson()), seconds, drift.isEmpty() ? null : drift);
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(options.metricsJson() + ": cannot write the metrics: " + e.getMessage(), e);
         }
       }
-      return new Result(counts, options.output(), deadLetters.dir(), seconds, ranges.size(), attempt, report.damages());
+      return new Result(counts, options.output(), deadLetters.dir(), seconds, ranges.size(), attempt, report.damages(), drift);
     }
+  }
+
+  /** The PSI table of the tasks' summed drift counts: the bins of level 1's single pass, so the same table. */
+  private static List<LiveBins.PsiRow> drift(ExecutorModels.Model model, long[][] counts) {
+    return model.bundle().profile().map(p -> {
+      LiveBins bins = new LiveBins(p, model.pipeline().columnNames(), model.scorer().fields());
+      if (counts.length > 0) {
+        bins.merge(counts);
+      }
+      return bins.psi();
+    }).orElse(List.of());
   }
 
   /** Dead letters by reason kind, counted from the dead-letter files (few: the exceptions of a run). */

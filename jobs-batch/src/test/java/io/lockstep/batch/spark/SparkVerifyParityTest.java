@@ -97,4 +97,60 @@ class SparkVerifyParityTest {
     assertThat(r.path("verdict").path("check").asText()).isEqualTo("only_left");
     assertThat(r.path("verdict").path("message").asText()).contains(source);
   }
+
+  /**
+   * docs/spec.md, Drift: "the batch levels print the same PSI table". The profile is of the first 100
+   * rows of the golden lr input, the runs score all of it, so the PSIs are not all zero; level 1's
+   * summary (what {@code lockstep score} prints) and Spark's, over the same rows in two files, must be the same lines, and
+   * {@code drift_psi} in both {@code --metrics-json} files the same values.
+   */
+  @org.junit.jupiter.api.Test
+  void singleNodeAndSparkPrintTheSamePsiTableAgainstTheProfile() throws Exception {
+    GoldenFixture fx = GoldenFixture.of("lr");
+    Path head = tmp.resolve("psi-head.csv");
+    Files.write(head, Files.readAllLines(fx.inputCsv()).subList(0, 101));
+    Path profile = tmp.resolve("psi-profile.json");
+    assertThat(LockstepCli.execute("profile", "--bundle", fx.bundle().toString(), "--input", head.toString(), "--out",
+        profile.toString())).isZero();
+    Path b = fx.bundle();
+    Path profiled = tmp.resolve("psi-bundle");
+    assertThat(LockstepCli.execute("bundle", "--spec", b.resolve("features.yaml").toString(), "--schema",
+        b.resolve("input.avsc").toString(), "--model", b.resolve("model.onnx").toString(), "--profile", profile.toString(),
+        "--name", "lr", "--version", "2", "--out", profiled.toString())).isZero();
+
+    Path m1 = tmp.resolve("psi-single-metrics.json");
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(LockstepCli.execute("score", "--bundle", profiled.toString(), "--input", fx.inputCsv().toString(), "--output",
+          tmp.resolve("psi-single.jsonl").toString(), "--metrics-json", m1.toString())).isZero();
+    } finally {
+      System.setOut(stdout);
+    }
+    List<String> singleTable = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .dropWhile(l -> !l.startsWith("PSI against")).takeWhile(l -> !l.startsWith("predictions:")).toList();
+
+    // Spark reads the same rows as two files, so two tasks count and the driver sums their bins
+    List<String> lines = Files.readAllLines(fx.inputCsv());
+    Path split = Files.createDirectories(tmp.resolve("psi-split"));
+    Files.write(split.resolve("a.csv"), lines.subList(0, 107));
+    List<String> rest = new java.util.ArrayList<>(List.of(lines.get(0)));
+    rest.addAll(lines.subList(107, lines.size()));
+    Files.write(split.resolve("b.csv"), rest);
+    Path m2 = tmp.resolve("psi-spark-metrics.json");
+    SparkScoreJob.Result l2 = SparkScoreJob.run(spark, new SparkScoreOptions(profiled.toString(), split.toString(),
+        tmp.resolve("psi-spark").toString(), List.of(), 32, FileFormat.CSV, FileFormat.JSONL, 3, false, null, m2.toString(), false));
+
+    assertThat(l2.readTasks()).as("tasks whose drift counts the driver sums").isGreaterThan(1);
+    assertThat(singleTable).as("level 1 prints a header and one line per profiled column").hasSize(16);
+    assertThat(l2.driftTable()).isEqualTo(singleTable);
+    JsonNode psi1 = LocalSpark.JSON.readTree(m1.toFile()).path("drift_psi");
+    JsonNode psi2 = LocalSpark.JSON.readTree(m2.toFile()).path("drift_psi");
+    assertThat(psi1.size()).isEqualTo(15);
+    assertThat(psi2).isEqualTo(psi1);
+    List<Double> values = new java.util.ArrayList<>();
+    psi1.forEach(v -> values.add(v.asDouble()));
+    assertThat(values).as("the full input differs from its first 100 rows").anyMatch(v -> v > 0);
+  }
 }

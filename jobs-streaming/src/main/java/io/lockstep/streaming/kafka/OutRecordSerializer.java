@@ -11,7 +11,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 public final class OutRecordSerializer implements KafkaRecordSerializationSchema<OutRecord> {
   private static final long serialVersionUID = 1L;
   /** Header naming the input record ({@code topic/partition/offset}) an output came from. */
-  public static final String SOURCE_HEADER = "lockstep.source";
+  public static final String SOURCE_HEADER = io.lockstep.kafka.SourceHeader.NAME;
 
   private final String topic;
 

@@ -1,70 +1,99 @@
 package io.lockstep.streaming.scoring;
 
 import io.lockstep.bundle.Bundle;
-import io.lockstep.deadletter.Reason;
 import io.lockstep.features.FeaturePipeline;
+import io.lockstep.lifecycle.Divergence;
 import io.lockstep.profile.ColumnProfile;
 import io.lockstep.profile.DriftWindow;
 import io.lockstep.profile.LiveBins;
 import io.lockstep.score.BatchScorer;
 import io.lockstep.score.PredictionField;
-import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * The scoring operator's monitoring besides {@link StreamMetrics} (docs/spec.md, Metrics): dead
- * letters by reason kind, batch sizes and scoring latency as histograms, the model as an info
- * metric, and, with a profile in the bundle, PSI per column over tumbling {@link DriftWindow}s
- * (a gauge per column, and alerts above the threshold). All under the operator's {@code lockstep}
- * group; labels come from key/value groups. Prometheus names (prefix
- * {@code flink_taskmanager_job_task_operator_lockstep_}): {@code kind_deadLettered{kind}},
- * {@code batchSize}, {@code scoringLatencyMs}, {@code model_info{model}}, {@code drift_column_psi{column}}.
+ * The scoring operator's monitoring besides {@link StreamMetrics} (docs/spec.md, Metrics): batch
+ * sizes and scoring latency as histograms, the model as an info
+ * metric, the candidate's divergence from the primary (gauges the lifecycle work feeds through
+ * {@link #shadow}) and, with a profile in the bundle, PSI per column over tumbling
+ * {@link DriftWindow}s (a gauge per column, and alerts above the threshold). All under the
+ * operator's {@code lockstep} group; labels come from key/value groups. Prometheus names (prefix
+ * {@code flink_taskmanager_job_task_operator_lockstep_}): {@code batchSize},
+ * {@code scoringLatencyUs}, {@code model_info{model}}, {@code shadow_meanAbsDiff} (and
+ * {@code _records}, {@code _maxAbsDiff}, {@code _p99AbsDiff}, {@code _labelFlipRate}),
+ * {@code drift_column_psi{column}}.
  */
 final class StreamMonitoring {
-  private final Map<Reason.Kind, Counter> deadByKind = new EnumMap<>(Reason.Kind.class);
+  private final MetricGroup group;
   private final Histogram batchSize;
   private final Histogram scoringLatency;
   private final DriftWindow drift;
   private final double[] psi;
-  private final String model;
+  /** Every model that was primary in this operator, for its info gauge: 1 while it is the primary. */
+  private final Set<String> modelsSeen = new HashSet<>();
+  private volatile String model;
+  private volatile Divergence.Summary shadow;
 
   StreamMonitoring(MetricGroup operatorGroup, Bundle bundle, FeaturePipeline pipeline, List<PredictionField> fields,
                    DriftWindow.Settings driftSettings) {
-    MetricGroup g = operatorGroup.addGroup("lockstep");
-    for (Reason.Kind k : Reason.Kind.values()) {
-      deadByKind.put(k, g.addGroup("kind", k.prefix()).counter("deadLettered"));
-    }
-    batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1_000));
-    scoringLatency = g.histogram("scoringLatencyMs", new DescriptiveStatisticsHistogram(1_000));
-    model = bundle.id();
-    g.addGroup("model", model).gauge("info", (Gauge<Integer>) () -> 1);
+    group = operatorGroup.addGroup("lockstep");
+    batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(1_000));
+    scoringLatency = group.histogram("scoringLatencyUs", new DescriptiveStatisticsHistogram(1_000));
+    primary(bundle.id());
+    MetricGroup s = group.addGroup("shadow");
+    s.gauge("records", (Gauge<Double>) () -> shadow == null ? Double.NaN : shadow.records());
+    s.gauge("meanAbsDiff", (Gauge<Double>) () -> orNaN(shadow == null ? null : shadow.meanAbsDiff()));
+    s.gauge("maxAbsDiff", (Gauge<Double>) () -> orNaN(shadow == null ? null : shadow.maxAbsDiff()));
+    s.gauge("p99AbsDiff", (Gauge<Double>) () -> orNaN(shadow == null ? null : shadow.p99AbsDiff()));
+    s.gauge("labelFlipRate", (Gauge<Double>) () -> orNaN(shadow == null ? null : shadow.labelFlipRate()));
     drift = bundle.profile().map(p -> new DriftWindow(p, pipeline.columnNames(), fields, driftSettings)).orElse(null);
     psi = new double[drift == null ? 0 : drift.columns().size()];
     for (int i = 0; i < psi.length; i++) {
       int c = i;
       ColumnProfile col = drift.columns().get(i);
-      g.addGroup("drift").addGroup("column", col.name()).gauge("psi", (Gauge<Double>) () -> psi[c]);
+      group.addGroup("drift").addGroup("column", col.name()).gauge("psi", (Gauge<Double>) () -> psi[c]);
     }
+  }
+
+  /**
+   * The model now scoring as primary (at open, and after a swap, promote or rollback): its
+   * {@code model_info{model}} gauge reads 1 and that of every model it replaced 0 (Flink cannot
+   * unregister a metric); drift alerts name it.
+   */
+  void primary(String id) {
+    model = id;
+    if (modelsSeen.add(id)) {
+      group.addGroup("model", id).gauge("info", (Gauge<Integer>) () -> id.equals(model) ? 1 : 0);
+    }
+  }
+
+  /**
+   * The divergence of the candidate from the primary over the last closed shadow window
+   * ({@code shadow_records}, {@code shadow_meanAbsDiff}, {@code shadow_maxAbsDiff},
+   * {@code shadow_p99AbsDiff}, {@code shadow_labelFlipRate}); null when the candidate is gone: the
+   * gauges read NaN, as they do before any candidate.
+   */
+  void shadow(Divergence.Summary summary) {
+    shadow = summary;
+  }
+
+  private static double orNaN(Double v) {
+    return v == null ? Double.NaN : v;
   }
 
   boolean hasDrift() {
     return drift != null;
   }
 
-  void dead(Reason reason) {
-    deadByKind.get(reason.kind()).inc();
-  }
-
   void batch(int rows, long nanos) {
     batchSize.update(rows);
-    scoringLatency.update(nanos / 1_000_000);
+    scoringLatency.update(nanos / 1_000); // microseconds: most calls take less than a millisecond
   }
 
   /** Feeds the drift window; when it closes, updates the gauges and hands each alert to {@code alerts}. */

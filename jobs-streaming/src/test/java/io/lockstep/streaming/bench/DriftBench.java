@@ -31,13 +31,15 @@ import org.apache.avro.generic.GenericRecord;
  * upper bound of drift's share of the job's throughput.
  *
  * <pre>java -cp jobs-streaming/target/test-classes:jobs-streaming/target/classes:$(cat jobs-streaming/target/test.classpath) \
- *   io.lockstep.streaming.bench.DriftBench BUNDLE_WITH_PROFILE [records [sample-every]]</pre>
+ *   io.lockstep.streaming.bench.DriftBench BUNDLE_WITH_PROFILE|generated-lr [records [sample-every]]</pre>
  */
 public final class DriftBench {
   private DriftBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path bundlePath = Path.of(args[0]);
+    Path bundlePath = args[0].equals(GENERATED)
+        ? io.lockstep.streaming.it.DriftData.profiledBundle(Files.createTempDirectory("drift-bench"), 20_000)
+        : Path.of(args[0]);
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     sampleEvery = args.length > 2 ? Integer.parseInt(args[2]) : sampleEvery;
     Bundle bundle = BundleLoader.load(bundlePath);
@@ -71,6 +73,9 @@ public final class DriftBench {
           100 * (1 - d / p), bundle.profile().get().columns().size(), n, sampleEvery);
     }
   }
+
+  /** In place of a bundle path: the golden lr bundle with a profile of 20,000 generated customers (as StreamDriftIT). */
+  private static final String GENERATED = "generated-lr";
 
   /** Rows binned per drift window: 1 in this many (the job's --drift-sample). */
   private static int sampleEvery = DriftWindow.Settings.DEFAULT_SAMPLE_EVERY;

@@ -51,7 +51,7 @@ public final class DriftData {
   }
 
   /** The lr bundle with a profile of {@code n} customers (seed 1) added, written under {@code dir}. */
-  static Path profiledBundle(Path dir, int n) throws Exception {
+  public static Path profiledBundle(Path dir, int n) throws Exception {
     GoldenFixture fx = GoldenFixture.of("lr");
     Bundle bundle = BundleLoader.load(fx.bundle());
     FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), bundle.inputSchema());

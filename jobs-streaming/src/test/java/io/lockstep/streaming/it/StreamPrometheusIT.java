@@ -82,6 +82,9 @@ class StreamPrometheusIT {
       assertThat(m.get(PREFIX + "deadLettered")).isEqualTo((double) dead);
       assertThat(m.get(PREFIX + "kind_deadLettered{kind=\"decode\"}")).isEqualTo((double) dead);
       assertThat(m.get(PREFIX + "batchSize_count")).isPositive();
+      assertThat(maxOf(scrape, PREFIX + "scoringLatencyUs")).as("ONNX Runtime calls take some microseconds").isPositive();
+      assertThat(scrape).as("no candidate: its divergence reads NaN").contains(PREFIX + "shadow_meanAbsDiff{").containsPattern(
+          "\n" + PREFIX + "shadow_meanAbsDiff\\{[^}]*\\} NaN");
       assertThat(scrape).contains(PREFIX + "model_info{", "model=\"golden_lr_1\"", PREFIX + "drift_column_psi{", "column=\"charges_z\"");
 
       Path dashboard = KafkaBroker.repo().resolve("deploy/grafana/lockstep.json");
@@ -99,9 +102,99 @@ class StreamPrometheusIT {
       for (String metric : plotted) {
         assertThat(scrape).as("dashboard metric %s in a real scrape", metric).contains("\n" + metric);
       }
+      // and every label it groups by is on that metric's samples (a misspelt label plots nothing)
+      Pattern by = Pattern.compile("by \\(([^)]*)\\)");
+      for (JsonNode panel : d.path("panels")) {
+        for (JsonNode target : panel.path("targets")) {
+          String expr = target.path("expr").asText();
+          Matcher labels = by.matcher(expr);
+          Matcher metrics = Pattern.compile("flink_[A-Za-z0-9_]+").matcher(expr);
+          while (labels.find()) {
+            while (metrics.find()) {
+              for (String label : labels.group(1).split(",")) {
+                assertThat(scrape).as("%s groups %s by %s", panel.path("title").asText(), metrics.group(), label.trim())
+                    .containsPattern("\n" + Pattern.quote(metrics.group()) + "\\{[^}]*\\b" + Pattern.quote(label.trim()) + "=\"");
+              }
+            }
+            metrics.reset();
+          }
+        }
+      }
     } finally {
       job.cancel().get();
     }
+  }
+
+  /**
+   * With window features, dead letters come from three operators: undecodable records from the
+   * router before the keyBy ({@code decode}), an event behind the watermark from the window operator
+   * ({@code late}). The scrape counts each kind where it happens, {@code deadLettered} by kind adds
+   * up to the dead letters produced, and the first operator's {@code recordsIn} is the records sent.
+   */
+  @Test
+  void deadLettersOfTheRouterAndTheWindowOperatorAreCountedByReasonKind() throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    io.lockstep.golden.GoldenFixture fx = io.lockstep.golden.GoldenFixture.of("windows");
+    Schema input = BundleLoader.load(fx.bundle()).inputSchema();
+    io.lockstep.avro.AvroCodec codec = new io.lockstep.avro.AvroCodec(input);
+    String in = StreamHarness.topic("prom-window-in");
+    String out = in + "-predictions";
+    kafka.createTopics(1, in, out, out + ".dlq");
+    int port = freePort();
+    JobClient job = StreamScoreJob.start(StreamOptions.parse("--bundle", fx.bundle().toString(), "--bootstrap", kafka.bootstrap(),
+        "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--parallelism", "1",
+        "--out-of-orderness", "1s", "--source-idle-ms", "300", "--prometheus-port", "" + port));
+    try {
+      long t0 = 1_795_000_000_000L;
+      kafka.send(in, List.of(event(in, codec, input, t0 + 10_000), event(in, codec, input, t0 + 20_000),
+          new ProducerRecord<>(in, "k1".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xFF, (byte) 0xFF, 1}),
+          new ProducerRecord<>(in, "k1".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xFF, 7})));
+      kafka.readAll(out, 1, Duration.ofSeconds(60)); // the watermark passed t0 + 10 000
+      kafka.send(in, List.of(event(in, codec, input, t0 + 15_000), event(in, codec, input, t0 + 40_000)));
+      int dead = kafka.readAll(out + ".dlq", 3, Duration.ofSeconds(60)).size();
+      assertThat(dead).isEqualTo(3);
+      kafka.send(in, List.of(event(in, codec, input, t0 + 100_000)));
+      int predictions = kafka.readAll(out, 3, Duration.ofSeconds(60)).size(); // 10 000, 20 000, 40 000; 100 000 waits
+      assertThat(predictions).isEqualTo(3);
+
+      String[] last = {""};
+      Await.until(Duration.ofSeconds(60), () -> {
+        last[0] = scrape(port);
+        Map<String, Double> sums = sums(last[0]);
+        return sums.getOrDefault(PREFIX + "scored", 0.0) >= predictions && sums.getOrDefault(PREFIX + "deadLettered", 0.0) >= dead
+            && maxOf(last[0], PREFIX + "recordsIn") >= 7;
+      }, "the scrape counts every prediction and dead letter");
+      Map<String, Double> m = sums(last[0]);
+      assertThat(m.get(PREFIX + "scored")).isEqualTo((double) predictions);
+      assertThat(m.get(PREFIX + "deadLettered")).isEqualTo((double) dead);
+      assertThat(m.get(PREFIX + "kind_deadLettered{kind=\"decode\"}")).as("the router's").isEqualTo(2.0);
+      assertThat(m.get(PREFIX + "kind_deadLettered{kind=\"late\"}")).as("the window operator's").isEqualTo(1.0);
+      assertThat(m.get(PREFIX + "kind_deadLettered")).as("by kind, summed").isEqualTo((double) dead);
+      assertThat(maxOf(last[0], PREFIX + "recordsIn")).as("the first operator reads every record sent").isEqualTo(7.0);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static ProducerRecord<byte[], byte[]> event(String topic, io.lockstep.avro.AvroCodec codec, Schema s, long time) {
+    org.apache.avro.generic.GenericData.Record r = new org.apache.avro.generic.GenericData.Record(s);
+    r.put("customer_id", "k1");
+    r.put("event_time", time);
+    r.put("amount", 10.0);
+    r.put("channel", "web");
+    r.put("items", 3);
+    return new ProducerRecord<>(topic, "k1".getBytes(StandardCharsets.UTF_8), codec.binary(r));
+  }
+
+  /** The largest sample of {@code metric} over its label sets (one per operator). */
+  private static double maxOf(String scrape, String metric) {
+    double max = 0;
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(metric + "{") || line.startsWith(metric + " ")) {
+        max = Math.max(max, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+      }
+    }
+    return max;
   }
 
   private static int freePort() throws Exception {
