@@ -309,6 +309,10 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
       next.candidate().buffer.onBatch(monitoring::batch);
     }
     arms = next;
+    monitoring.primary(next.primary().model.id());
+    if (next.candidate() == null) {
+      monitoring.shadow(null);
+    }
   }
 
   Arms arms() {
@@ -430,6 +434,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
 
   private void emitStats(Divergence.Summary s) {
     if (s != null) {
+      monitoring.shadow(s);
       byte[] key = (s.primary() + "/" + subtask()).getBytes(StandardCharsets.UTF_8);
       output.collect(SHADOW_STATS, new StreamRecord<>(new OutRecord(key, s.json().getBytes(StandardCharsets.UTF_8), null,
           System.currentTimeMillis())));
