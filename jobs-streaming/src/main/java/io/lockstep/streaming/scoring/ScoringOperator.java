@@ -174,6 +174,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     if (control != null) {
       shadowStats = new ShadowStats(getMetricGroup(), lifecycle);
       arms = control.open(started);
+      monitoring.primary(arms.primary().model.id());
     }
     started.buffer.onBatch(monitoring::batch);
     LOG.info("scoring {} with {} (batch {}, flush after {} ms, input {}{})", arms.primary().bundle.id(), bundleBytes.origin(),
@@ -304,6 +305,10 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     if (shadowStats != null && arms.candidate() != null && next.candidate() != arms.candidate()) {
       emitStats(shadowStats.closeNow(getProcessingTimeService().getCurrentProcessingTime()));
     }
+    monitoring.primary(next.primary().model.id());
+    if (next.candidate() == null) {
+      monitoring.shadow(null);
+    }
     next.primary().buffer.onBatch(monitoring::batch);
     if (next.candidate() != null) {
       next.candidate().buffer.onBatch(monitoring::batch);
@@ -423,6 +428,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
 
   private void emitStats(Divergence.Summary s) {
     if (s != null) {
+      monitoring.shadow(s);
       byte[] key = (s.primary() + "/" + subtask()).getBytes(StandardCharsets.UTF_8);
       output.collect(SHADOW_STATS, new StreamRecord<>(new OutRecord(key, s.json().getBytes(StandardCharsets.UTF_8), null,
           System.currentTimeMillis())));
