@@ -94,6 +94,47 @@ class FastDecodingParityTest {
     }
   }
 
+  @Test
+  void fastDoubleParserGivesParseDoublesBits() {
+    Schema schema = new Schema.Parser().parse("""
+        {"type":"record","name":"N","fields":[{"name":"x","type":"double"},{"name":"f","type":"float"}]}""");
+    JsonRecordDecoder decoder = new JsonRecordDecoder(schema, List.of());
+    Random random = new Random(11);
+    for (int i = 0; i < 200_000; i++) {
+      String text = switch (i % 4) {
+        case 0 -> Double.toString(Double.longBitsToDouble(random.nextLong()));   // every magnitude, subnormals too
+        case 1 -> Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(40) - 20));
+        case 2 -> randomDecimal(random);                                      // long mantissas, halfway cases
+        default -> Long.toString(random.nextLong() >> random.nextInt(64));
+      };
+      if (text.contains("Infinity") || text.contains("NaN")) {
+        continue;
+      }
+      Decoded d = decoder.decode(("{\"x\":" + text + ",\"f\":" + text + "}").getBytes(StandardCharsets.UTF_8));
+      double expected = Double.parseDouble(text);
+      assertThat(d.reason()).as(text).isNull();
+      assertThat(Double.doubleToRawLongBits((Double) d.record().get("x"))).as(text).isEqualTo(Double.doubleToRawLongBits(expected));
+      assertThat(Float.floatToRawIntBits((Float) d.record().get("f"))).as(text).isEqualTo(Float.floatToRawIntBits((float) expected));
+    }
+  }
+
+  /** A JSON number with up to 30 significant digits and an exponent anywhere in the double range. */
+  static String randomDecimal(Random random) {
+    StringBuilder b = new StringBuilder(random.nextBoolean() ? "-" : "");
+    b.append(1 + random.nextInt(9));
+    int digits = random.nextInt(30);
+    for (int i = 0; i < digits; i++) {
+      b.append(random.nextInt(10));
+    }
+    if (digits > 0 && random.nextBoolean()) {
+      b.insert(b.length() - 1 - random.nextInt(digits), '.');
+    }
+    if (random.nextBoolean()) {
+      b.append(random.nextBoolean() ? 'e' : 'E').append(random.nextInt(640) - 330);
+    }
+    return b.toString();
+  }
+
   static Decoded viaTree(JsonRecordDecoder decoder, byte[] in) {
     JsonNode node;
     try {

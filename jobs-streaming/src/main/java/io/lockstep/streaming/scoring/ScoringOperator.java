@@ -314,6 +314,10 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
       next.candidate().buffer.onBatch(monitoring::batch);
     }
     arms = next;
+    monitoring.primary(next.primary().model.id());
+    if (next.candidate() == null) {
+      monitoring.shadow(null);
+    }
   }
 
   Arms arms() {
@@ -386,14 +390,21 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     ModelSlot slot = p.slot;
     Long eventTime = slot.windows.timeMillis(FieldAccessor.of(p.record));
     long now = System.currentTimeMillis();
-    GenericRecord prediction = slot.builder.build(p.record, p.extras, b, row, eventTime, now);
-    if (p.pair != null) {
-      pair(p, prediction);
+    byte[] value;
+    if (p.pair == null && slot.featureField == null) {
+      // The hot path: Avro written straight from the values, no prediction record.
+      value = slot.builder.encode(FieldAccessor.of(p.record), p.extras, b, row, eventTime, now);
+    } else {
+      GenericRecord prediction = slot.builder.build(p.record, p.extras, b, row, eventTime, now);
+      if (p.pair != null) {
+        pair(p, prediction);
+      }
+      if (slot.featureField != null) {
+        prediction = slot.featureField.with(prediction, b.featureRow(row));
+      }
+      value = slot.codec.binary(prediction);
     }
-    if (slot.featureField != null) {
-      prediction = slot.featureField.with(prediction, b.featureRow(row));
-    }
-    OutRecord out = new OutRecord(e.key, slot.codec.binary(prediction), e.source(), e.kafkaTimestamp);
+    OutRecord out = new OutRecord(e.key, value, e.source(), e.kafkaTimestamp);
     if (p.shadow) {
       output.collect(SHADOW, new StreamRecord<>(out));
       return;
