@@ -174,6 +174,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     if (control != null) {
       shadowStats = new ShadowStats(getMetricGroup(), lifecycle);
       arms = control.open(started);
+      monitoring.primary(arms.primary().model.id());
     }
     started.buffer.onBatch(monitoring::batch);
     LOG.info("scoring {} with {} (batch {}, flush after {} ms, input {}{})", arms.primary().bundle.id(), bundleBytes.origin(),
@@ -303,6 +304,10 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   void swap(Arms next) {
     if (shadowStats != null && arms.candidate() != null && next.candidate() != arms.candidate()) {
       emitStats(shadowStats.closeNow(getProcessingTimeService().getCurrentProcessingTime()));
+    }
+    monitoring.primary(next.primary().model.id());
+    if (next.candidate() == null) {
+      monitoring.shadow(null);
     }
     next.primary().buffer.onBatch(monitoring::batch);
     if (next.candidate() != null) {

@@ -5,39 +5,26 @@ import io.lockstep.lifecycle.ScoreFields;
 import java.time.Instant;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Divergence of a shadow candidate from the primary, per subtask, in tumbling processing-time
  * windows that close after {@code statsRecords} pairs or {@code statsMillis} after their first pair
  * (docs/spec.md, Divergence). Each closed window is one JSON summary for
- * {@code <output-topic>.shadow-stats}, and sets the gauges under {@code lockstep.shadow}
- * (Prometheus {@code ..._lockstep_shadow_meanAbsDiff} etc.; docs/spec.md, Metrics). Summaries of
+ * {@code <output-topic>.shadow-stats} and the value of the {@code shadow_*} gauges
+ * ({@link StreamMonitoring#shadow}; docs/spec.md, Metrics). Summaries of
  * all subtasks and windows together describe exactly the pairs scored: nothing is sampled.
  * Not thread-safe: the task's thread only.
  */
 final class ShadowStats {
   private final LifecycleSettings settings;
-  private final Counter pairs;
   private final Counter candidateDeadLettered;
   private Divergence window;
   private long windowStart;
-  private volatile Divergence.Summary last;
 
   ShadowStats(MetricGroup operatorGroup, LifecycleSettings settings) {
     this.settings = settings;
-    MetricGroup g = operatorGroup.addGroup("lockstep").addGroup("shadow");
-    pairs = g.counter("records");
-    candidateDeadLettered = g.counter("candidateDeadLettered");
-    g.gauge("meanAbsDiff", (Gauge<Double>) () -> value(last == null ? null : last.meanAbsDiff()));
-    g.gauge("maxAbsDiff", (Gauge<Double>) () -> value(last == null ? null : last.maxAbsDiff()));
-    g.gauge("p99AbsDiff", (Gauge<Double>) () -> value(last == null ? null : last.p99AbsDiff()));
-    g.gauge("labelFlipRate", (Gauge<Double>) () -> value(last == null ? null : last.labelFlipRate()));
-  }
-
-  private static double value(Double d) {
-    return d == null ? Double.NaN : d;
+    candidateDeadLettered = operatorGroup.addGroup("lockstep").addGroup("shadow").counter("candidateDeadLettered");
   }
 
   /**
@@ -55,7 +42,6 @@ final class ShadowStats {
       windowStart = now;
     }
     ScoreFields.add(window, primaryFields, primaryPrediction, candidateFields, candidatePrediction);
-    pairs.inc();
     return opened;
   }
 
@@ -84,7 +70,6 @@ final class ShadowStats {
   private Divergence.Summary close(long now) {
     Divergence.Summary s = window.summary(Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(now));
     window.reset();
-    last = s;
     return s;
   }
 }
