@@ -99,6 +99,30 @@ class DeploymentSwapTest {
   }
 
   @Test
+  void aShadowScoresEveryRecordWithBothAndClosesADivergenceWindowAtTheFirstBatchBoundaryAfterNPairs() throws Exception {
+    try (TwoInputStreamOperatorTestHarness<InputEvent, InputEvent, OutRecord> h = harness(null, new LifecycleSettings(3, 3_600_000))) {
+      h.processElement2(command(ControlCommand.deploy("golden-lr", V2.toString(), sha(V2), ControlCommand.Mode.SHADOW, null), 0), 0);
+      awaitAnswer(h);
+      send(h, 0, 2);
+      h.prepareSnapshotPreBarrier(1);
+      assertThat(h.getSideOutput(ScoringOperator.SHADOW_STATS)).as("2 pairs: the window stays open").isNull();
+      send(h, 2, 5);
+      h.prepareSnapshotPreBarrier(2);
+
+      assertThat(models(h)).containsOnly("golden-lr@1").hasSize(5);
+      Schema schema = PredictionSchema.forBundle(BundleLoader.load(V1), List.of(), true);
+      assertThat(h.getSideOutput(ScoringOperator.SHADOW)).extracting(r -> decode(schema, r.getValue().value).get("model").toString())
+          .containsOnly("golden-lr@2").hasSize(5);
+      List<io.lockstep.lifecycle.Divergence.Summary> windows = h.getSideOutput(ScoringOperator.SHADOW_STATS).stream()
+          .map(r -> io.lockstep.lifecycle.Divergence.Summary.parse(r.getValue().value)).toList();
+      assertThat(windows).extracting(io.lockstep.lifecycle.Divergence.Summary::records).containsExactly(5L);
+      assertThat(windows.get(0).primary()).isEqualTo("golden-lr@1");
+      assertThat(windows.get(0).candidate()).isEqualTo("golden-lr@2");
+      assertThat(windows.get(0).maxAbsDiff()).isPositive();
+    }
+  }
+
+  @Test
   void aRestoredOperatorScoresWithTheDeploymentItHadAndRollsBackFromThere() throws Exception {
     OperatorSubtaskState snapshot;
     try (TwoInputStreamOperatorTestHarness<InputEvent, InputEvent, OutRecord> h = harness()) {
@@ -123,9 +147,14 @@ class DeploymentSwapTest {
   }
 
   static TwoInputStreamOperatorTestHarness<InputEvent, InputEvent, OutRecord> harness(OperatorSubtaskState restore) throws Exception {
+    return harness(restore, new LifecycleSettings(1_000, 3_600_000));
+  }
+
+  static TwoInputStreamOperatorTestHarness<InputEvent, InputEvent, OutRecord> harness(OperatorSubtaskState restore,
+                                                                                      LifecycleSettings lifecycle) throws Exception {
     ScoringSettings settings = new ScoringSettings(InputFormat.JSON, List.of(), 1_000, ScoringOperatorTest.NEVER_MS, false, 1);
     TwoInputStreamOperatorTestHarness<InputEvent, InputEvent, OutRecord> h = new TwoInputStreamOperatorTestHarness<>(
-        new ScoringOperator(ShippedBundle.read(V1), settings, new LifecycleSettings(1_000, 60_000)));
+        new ScoringOperator(ShippedBundle.read(V1), settings, lifecycle));
     if (restore == null) {
       h.initializeEmptyState();
     } else {
