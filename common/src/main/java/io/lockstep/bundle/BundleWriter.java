@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a bundle directory ({@code lockstep bundle}): copies the spec, schema and model, checks the
@@ -25,6 +26,15 @@ public final class BundleWriter {
   /** As above, with a reference profile ({@code lockstep profile}) stored as {@code profile.json}; may be null. */
   public static Path write(Path spec, Path schema, Path model, Path reference, Path profile, String name, String version,
                            String description, Path out) throws IOException {
+    return write(spec, schema, model, reference, profile, name, version, description, null, out);
+  }
+
+  /**
+   * As above, recording where the model came from: {@code mlflow} (may be null) becomes the
+   * {@code mlflow:} section of {@code bundle.yaml} ({@link MlflowModel#provenance()}).
+   */
+  public static Path write(Path spec, Path schema, Path model, Path reference, Path profile, String name, String version,
+                           String description, Map<String, String> mlflow, Path out) throws IOException {
     SpecParser.parse(spec, spec.toString(), BundleLoader.readSchema(schema));
     Files.createDirectories(out);
     List<String> files = new ArrayList<>(List.of(Bundle.FEATURES_YAML, Bundle.INPUT_AVSC, Bundle.MODEL_ONNX));
@@ -48,6 +58,10 @@ public final class BundleWriter {
     y.append("sha256:\n");
     for (String f : files) {
       y.append("  ").append(f).append(": ").append(Sha256.of(out.resolve(f))).append('\n');
+    }
+    if (mlflow != null && !mlflow.isEmpty()) {
+      y.append(MlflowModel.SECTION).append(":\n");
+      mlflow.forEach((k, v) -> y.append("  ").append(k).append(": ").append(quote(v)).append('\n'));
     }
     Files.writeString(out.resolve(Bundle.BUNDLE_YAML), y.toString());
     return out;

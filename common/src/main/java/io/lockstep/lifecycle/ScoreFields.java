@@ -34,6 +34,28 @@ public record ScoreFields(String score, String label) {
     return new ScoreFields(score, label);
   }
 
+  /**
+   * The fields of a prediction record schema: the spec's {@code model.outputs} names, typed as the
+   * schema writes them (float and double, long and string: docs/spec.md, Outputs).
+   */
+  public static ScoreFields of(io.lockstep.spec.FeatureSpec spec, org.apache.avro.Schema predictionSchema) {
+    List<PredictionField> fields = new java.util.ArrayList<>();
+    for (String name : spec.model().outputs().keySet()) {
+      org.apache.avro.Schema.Field f = predictionSchema.getField(name);
+      if (f == null) {
+        throw new IllegalArgumentException("prediction schema " + predictionSchema.getFullName() + " has no field '" + name + "'");
+      }
+      PredictionField.Type type = switch (f.schema().getType()) {
+        case FLOAT -> PredictionField.Type.FLOAT;
+        case DOUBLE -> PredictionField.Type.DOUBLE;
+        case LONG -> PredictionField.Type.LONG;
+        default -> PredictionField.Type.STRING;
+      };
+      fields.add(new PredictionField(name, name, PredictionField.Source.TENSOR, type, 0, null));
+    }
+    return of(fields);
+  }
+
   /** The score of a prediction record; a null score reads as NaN. */
   public double score(GenericRecord prediction) {
     Object v = prediction.get(score);

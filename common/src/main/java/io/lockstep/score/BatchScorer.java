@@ -194,6 +194,14 @@ public final class BatchScorer implements AutoCloseable {
     return ((long[]) columns[field])[row];
   }
 
+  public double getDouble(int field, int row) {
+    return ((double[]) columns[field])[row];
+  }
+
+  public String getString(int field, int row) {
+    return ((String[]) columns[field])[row];
+  }
+
   /** The prediction value boxed as its Avro type: Float, Double, Long or String. */
   public Object value(int field, int row) {
     Object c = columns[field];

@@ -94,6 +94,95 @@ class FastDecodingParityTest {
     }
   }
 
+  /** Values of every JSON kind, including those the flat reader hands to Jackson. */
+  static final List<String> VALUES = List.of("\"a\"", "\"RED\"", "\"GREEN\"", "\"\"", "\"NaN\"", "\"Infinity\"", "\"-Infinity\"",
+      "\"x\\ny\"", "\"\\u0041\"", "\"é\"", "\"tab\there\"", "\"1\"", "0", "-0", "7", "-12", "2147483647", "2147483648", "-2147483648",
+      "-2147483649", "9223372036854775807", "9223372036854775808", "123456789012345678", "1234567890123456789012", "1.5",
+      "-0.0", "0.1", "77.01", "1e400", "-1e-400", "2.5E+3", "1.", ".5", "01", "1e", "-", "+1", "0x10", "true", "false", "null",
+      "tru", "nul", "{}", "[1,2]", "{\"k\":[{}]}", "NaN", "1.7976931348623157e308", "4.9e-324", "0.30000000000000004");
+  static final List<String> NAMES = List.of("id", "n", "big", "x", "f", "ok", "c", "d", "s", "extra", "other", "i\\u0064");
+  static final List<String> SPACES = List.of("", " ", "\n", "\t ", "\r\n", "\u000b", "\u00a0");
+
+  @Test
+  void flatRecordsDecodeAsTheTreeDecodesThem() throws Exception {
+    JsonRecordDecoder decoder = new JsonRecordDecoder(SCHEMA, List.of("extra"));
+    Random random = new Random(5);
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder b = new StringBuilder(space(random, 0.05)).append('{');
+      List<String> names = new ArrayList<>(SCHEMA.getFields().stream().map(Schema.Field::name).toList());
+      java.util.Collections.shuffle(names, random);
+      int count = random.nextInt(names.size() + 1);
+      for (int k = 0; k < count; k++) {
+        String name = random.nextInt(30) == 0 ? NAMES.get(random.nextInt(NAMES.size())) : names.get(k);
+        String value = random.nextInt(4) == 0 ? VALUES.get(random.nextInt(VALUES.size())) : typical(random, name);
+        b.append(k == 0 ? "" : ",").append(space(random, 0.1)).append('"').append(name).append('"').append(space(random, 0.1))
+            .append(':').append(space(random, 0.1)).append(value).append(space(random, 0.1));
+      }
+      b.append('}').append(random.nextInt(50) == 0 ? " x" : space(random, 0.05));
+      byte[] in = b.toString().getBytes(StandardCharsets.UTF_8);
+      assertThat(summary(decoder.decode(in))).as(b.toString()).isEqualTo(summary(viaTree(decoder, in)));
+    }
+  }
+
+  /** A value of the field's own type, as producers write them. */
+  static String typical(Random random, String name) {
+    return switch (name) {
+      case "id", "s" -> "\"k" + random.nextInt(1000) + "\"";
+      case "n" -> Integer.toString(random.nextInt());
+      case "big" -> Long.toString(random.nextLong() >> random.nextInt(64));
+      case "x", "d" -> random.nextBoolean() ? Double.toString(random.nextGaussian() * 1e3) : randomDecimal(random);
+      case "f" -> Float.toString(random.nextFloat());
+      case "ok" -> Boolean.toString(random.nextBoolean());
+      case "c" -> random.nextBoolean() ? "\"RED\"" : "\"GREEN\"";
+      default -> "null";
+    };
+  }
+
+  static String space(Random random, double p) {
+    return random.nextDouble() < p ? SPACES.get(random.nextInt(SPACES.size())) : "";
+  }
+
+  @Test
+  void fastDoubleParserGivesParseDoublesBits() {
+    Schema schema = new Schema.Parser().parse("""
+        {"type":"record","name":"N","fields":[{"name":"x","type":"double"},{"name":"f","type":"float"}]}""");
+    JsonRecordDecoder decoder = new JsonRecordDecoder(schema, List.of());
+    Random random = new Random(11);
+    for (int i = 0; i < 200_000; i++) {
+      String text = switch (i % 4) {
+        case 0 -> Double.toString(Double.longBitsToDouble(random.nextLong()));   // every magnitude, subnormals too
+        case 1 -> Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(40) - 20));
+        case 2 -> randomDecimal(random);                                      // long mantissas, halfway cases
+        default -> Long.toString(random.nextLong() >> random.nextInt(64));
+      };
+      if (text.contains("Infinity") || text.contains("NaN")) {
+        continue;
+      }
+      Decoded d = decoder.decode(("{\"x\":" + text + ",\"f\":" + text + "}").getBytes(StandardCharsets.UTF_8));
+      double expected = Double.parseDouble(text);
+      assertThat(d.reason()).as(text).isNull();
+      assertThat(Double.doubleToRawLongBits((Double) d.record().get("x"))).as(text).isEqualTo(Double.doubleToRawLongBits(expected));
+      assertThat(Float.floatToRawIntBits((Float) d.record().get("f"))).as(text).isEqualTo(Float.floatToRawIntBits((float) expected));
+    }
+  }
+
+  /** A JSON number with up to 30 significant digits and an exponent anywhere in the double range. */
+  static String randomDecimal(Random random) {
+    StringBuilder b = new StringBuilder(random.nextBoolean() ? "-" : "");
+    b.append(1 + random.nextInt(9));
+    int digits = random.nextInt(30);
+    for (int i = 0; i < digits; i++) {
+      b.append(random.nextInt(10));
+    }
+    if (digits > 0 && random.nextBoolean()) {
+      b.insert(b.length() - 1 - random.nextInt(digits), '.');
+    }
+    if (random.nextBoolean()) {
+      b.append(random.nextBoolean() ? 'e' : 'E').append(random.nextInt(640) - 330);
+    }
+    return b.toString();
+  }
+
   static Decoded viaTree(JsonRecordDecoder decoder, byte[] in) {
     JsonNode node;
     try {

@@ -1,6 +1,7 @@
 package io.lockstep.batch;
 
 import io.lockstep.batch.spark.SparkScoreJob;
+import io.lockstep.batch.spark.SparkShadow;
 import io.lockstep.batch.spark.SparkScoreOptions;
 import io.lockstep.deadletter.DeadLetterBudgetExceeded;
 import io.lockstep.io.InputDamage;
@@ -29,11 +30,22 @@ public final class BatchScoreJob {
       System.out.println(SparkScoreOptions.usage());
       return;
     }
+    String shadow = SparkScoreOptions.shadow(args);
     SparkSession spark = SparkSession.builder().appName("lockstep score " + options.input()).getOrCreate();
     spreadSplits(spark);
     int exit = 0;
     try {
-      SparkScoreJob.Result result = SparkScoreJob.run(spark, options);
+      SparkScoreJob.Result result;
+      if (shadow != null) {
+        SparkShadow.Result twin = SparkShadow.run(spark, options, shadow);
+        result = twin.primary();
+        System.out.println("lockstep spark: shadow " + twin.divergence().candidate() + ": " + twin.candidate().line()
+            + "; shadow predictions: " + twin.shadowOutput());
+        System.out.println("lockstep spark: " + twin.divergence().describe() + "; written to " + twin.stats());
+        twin.compatibility().ifPresent(r -> System.out.println("lockstep spark: note: a streaming job would reject this candidate: " + r));
+      } else {
+        result = SparkScoreJob.run(spark, options);
+      }
       System.out.println(result.line());
       result.driftTable().forEach(System.out::println);
       System.out.println("predictions: " + result.output() + ", dead letters: " + result.deadLetters());

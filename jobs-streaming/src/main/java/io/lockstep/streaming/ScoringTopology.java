@@ -2,6 +2,8 @@ package io.lockstep.streaming;
 
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.lifecycle.ControlTopics;
+import io.lockstep.streaming.lifecycle.ControlRecordDeserializer;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.InputEventDeserializer;
 import io.lockstep.streaming.kafka.KafkaInputSource;
@@ -41,6 +43,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * kafka-input ─► score ─► prediction-sink                     (no window features)
  * kafka-input ─► route-unreadable ─► keyBy(key) ─► window-features ─► score ─► prediction-sink
  *      every operator's dead letters ─► dlq-sink
+ * with --control-topic, the scoring operator has a second, broadcast input:
+ * control-input ─► (broadcast) ─► score ─► shadow-sink, shadow-stats-sink, status-sink
  * </pre>
  * Operator uids are stable: savepoints of one version restore into the next. Building does no I/O
  * (no broker, no ONNX session): the job's main resolves {@link TopologyFacts} and publishes the
@@ -54,6 +58,10 @@ public final class ScoringTopology {
   public static final String SINK_UID = "prediction-sink";
   public static final String DLQ_UID = "dlq-sink";
   public static final String DRIFT_UID = "drift-sink";
+  public static final String CONTROL_UID = "control-input";
+  public static final String SHADOW_UID = "shadow-sink";
+  public static final String SHADOW_STATS_UID = "shadow-stats-sink";
+  public static final String STATUS_UID = "status-sink";
 
   private ScoringTopology() {}
 
@@ -96,9 +104,11 @@ public final class ScoringTopology {
     }
     ScoringSettings settings = new ScoringSettings(o.inputFormat(), o.keep(), o.batchSize(), o.flushMillis(),
         o.withFeatures(), o.onnxThreads(), o.deadLetterPolicy(), o.monitoring().drift());
-    SingleOutputStreamOperator<OutRecord> scored = beforeScoring.apply(input)
-        .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), new ScoringOperator(bundleBytes, settings))
-        .uid(SCORE_UID);
+    SingleOutputStreamOperator<OutRecord> scored = o.lifecycle().enabled()
+        ? scoreWithControl(env, o, beforeScoring.apply(input), new ScoringOperator(bundleBytes, settings, o.lifecycle().settings()), bundle)
+        : beforeScoring.apply(input)
+            .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), new ScoringOperator(bundleBytes, settings))
+            .uid(SCORE_UID);
     DataStream<DeadLetterEvent> scoreDead = scored.getSideOutput(DeadLetters.TAG);
     deadLetters = deadLetters == null ? scoreDead : deadLetters.union(scoreDead);
 
@@ -109,6 +119,46 @@ public final class ScoringTopology {
       scored.getSideOutput(io.lockstep.streaming.scoring.DriftAlerts.TAG).sinkTo(sink(o, "drift", new OutRecordSerializer(driftTopic)))
           .uid(DRIFT_UID).name("Kafka " + driftTopic);
     }
+  }
+
+  /**
+   * The scoring operator with the control topic broadcast to its second input, and the lifecycle's
+   * outputs: shadow predictions, divergence summaries and answers (docs/spec.md, Model lifecycle).
+   * The control source reads from the earliest offset (the topic is compacted: the latest command
+   * per name); after a restore it resumes where the checkpoint was.
+   */
+  static SingleOutputStreamOperator<OutRecord> scoreWithControl(StreamExecutionEnvironment env, StreamOptions o,
+                                                                DataStream<InputEvent> input, ScoringOperator op, Bundle bundle) {
+    String controlTopic = o.lifecycle().controlTopic();
+    KafkaSourceBuilder<InputEvent> b = KafkaSource.<InputEvent>builder()
+        .setProperties(o.kafka().properties())
+        .setBootstrapServers(o.bootstrap())
+        .setTopics(controlTopic)
+        .setGroupId(o.groupId() + "-control")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new ControlRecordDeserializer())
+        .setProperty("client.id.prefix", o.groupId() + "-" + controlTopic);
+    if (o.bounded()) {
+      b.setBounded(OffsetsInitializer.latest());
+    }
+    DataStream<InputEvent> control = env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), CONTROL_UID)
+        .uid(CONTROL_UID).name("Kafka " + controlTopic + " (control)").setParallelism(1);
+    SingleOutputStreamOperator<OutRecord> scored = input.connect(control.broadcast())
+        .transform("score " + bundle.id(), TypeInformation.of(OutRecord.class), op)
+        .uid(SCORE_UID);
+    String shadow = o.outputTopic() + ".shadow";
+    scored.getSideOutput(ScoringOperator.SHADOW).sinkTo(sink(o, "shadow", new OutRecordSerializer(shadow)))
+        .uid(SHADOW_UID).name("Kafka " + shadow);
+    String stats = o.outputTopic() + ".shadow-stats";
+    scored.getSideOutput(ScoringOperator.SHADOW_STATS)
+        .sinkTo(sink(o, "shadow-stats", new OutRecordSerializer(stats), DeliveryGuarantee.AT_LEAST_ONCE))
+        .uid(SHADOW_STATS_UID).name("Kafka " + stats);
+    String status = ControlTopics.statusTopic(controlTopic);
+    // Answers are at-least-once whatever --delivery says: a client waits for them, not for a checkpoint.
+    scored.getSideOutput(ScoringOperator.STATUS)
+        .sinkTo(sink(o, "status", new OutRecordSerializer(status), DeliveryGuarantee.AT_LEAST_ONCE))
+        .uid(STATUS_UID).name("Kafka " + status);
+    return scored;
   }
 
   static KafkaSource<InputEvent> source(StreamOptions o, ShippedBundle bundleBytes, boolean windows) {
@@ -158,10 +208,14 @@ public final class ScoringTopology {
   }
 
   static <T> KafkaSink<T> sink(StreamOptions o, String role, KafkaRecordSerializationSchema<T> serializer) {
+    return sink(o, role, serializer, o.delivery() == Delivery.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
+  }
+
+  static <T> KafkaSink<T> sink(StreamOptions o, String role, KafkaRecordSerializationSchema<T> serializer, DeliveryGuarantee guarantee) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(o.bootstrap())
         .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(o.delivery() == Delivery.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role)
         .setKafkaProducerConfig(producerConfig(o, role))
         .build();

@@ -133,6 +133,9 @@ public final class StreamOptions {
   @Mixin
   private MonitoringOptions monitoring = new MonitoringOptions();
 
+  @Mixin
+  private LifecycleOptions lifecycle = new LifecycleOptions();
+
   private StreamOptions() {}
 
   /**
@@ -188,6 +191,7 @@ public final class StreamOptions {
     kafka.settings();
     deadLetters.policy();
     monitoring.validate();
+    lifecycle.validate(inputTopic, outputTopic);
   }
 
   private String bundleName() {
@@ -315,6 +319,10 @@ public final class StreamOptions {
   /** {@code --prometheus-port} and the drift windows (docs/spec.md, Streaming metrics and Drift). */
   public MonitoringOptions monitoring() {
     return monitoring;
+  }
+
+  public LifecycleOptions lifecycle() {
+    return lifecycle;
   }
 
   /** The merged {@code --kafka-config} and {@code --kafka-property} settings, for every client the job opens. */

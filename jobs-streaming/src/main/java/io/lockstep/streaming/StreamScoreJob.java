@@ -3,6 +3,7 @@ package io.lockstep.streaming;
 import io.lockstep.avro.PredictionSchema;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.lifecycle.ControlTopics;
 import io.lockstep.kafka.KafkaPreflight;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.SchemaTopic;
@@ -108,6 +109,9 @@ public final class StreamScoreJob {
     env.getConfig().enableObjectReuse();
     // The job's Kafka I/O, once, before the graph is wired (ScoringTopology.build does none).
     publishPredictionSchema(o, bundle);
+    if (o.lifecycle().enabled()) {
+      ControlTopics.ensure(o.bootstrap(), o.kafka(), o.lifecycle().controlTopic());
+    }
     TopologyFacts facts = TopologyFacts.resolve(o, !bundle.spec().windowFeatures().isEmpty());
     ScoringTopology.build(env, o, bundleBytes, bundle, facts, beforeScoring);
     return env;
@@ -116,7 +120,11 @@ public final class StreamScoreJob {
   /** The prediction schema on {@code <output-topic>.schema}, for consumers such as {@code lockstep tail} (docs/spec.md, Kafka). */
   static void publishPredictionSchema(StreamOptions o, Bundle bundle) {
     Schema predictions = PredictionSchema.forBundle(bundle, o.keep(), true);
-    SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic(),
-        o.withFeatures() ? new FeatureVectorField(predictions).schema() : predictions);
+    Schema written = o.withFeatures() ? new FeatureVectorField(predictions).schema() : predictions;
+    SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic(), written);
+    if (o.lifecycle().enabled()) {
+      // A shadow writes the output's schema (a candidate with another one is rejected).
+      SchemaTopic.publish(o.bootstrap(), o.kafka(), o.outputTopic() + ".shadow", written);
+    }
   }
 }

@@ -36,9 +36,21 @@ class ScoringTopologyTest {
     assertThat(node(unknown, ScoringTopology.SOURCE_UID).getParallelism()).as("partition count unknown").isEqualTo(2);
   }
 
-  static StreamGraph build(String fixture, TopologyFacts facts, int parallelism) {
-    StreamOptions o = StreamOptions.parse("--bundle", GoldenFixture.of(fixture).bundle().toString(), "--bootstrap", NO_BROKER,
-        "--input-topic", "in", "--output-topic", "out", "--parallelism", Integer.toString(parallelism));
+  @Test
+  void aControlTopicAddsItsSourceAndTheLifecycleSinksAndKeepsTheScoringUid() {
+    StreamGraph g = build("lr", TopologyFacts.unknown(), 2, "--control-topic", "ctl");
+    assertThat(uids(g)).filteredOn(u -> !u.startsWith("Sink Committer")).containsExactlyInAnyOrder(ScoringTopology.SOURCE_UID,
+        ScoringTopology.CONTROL_UID, ScoringTopology.SCORE_UID, ScoringTopology.SINK_UID, ScoringTopology.DLQ_UID,
+        ScoringTopology.SHADOW_UID, ScoringTopology.SHADOW_STATS_UID, ScoringTopology.STATUS_UID);
+    assertThat(node(g, ScoringTopology.CONTROL_UID).getParallelism()).isEqualTo(1);
+    assertThat(node(g, ScoringTopology.SCORE_UID).getInEdges()).hasSize(2);
+  }
+
+  static StreamGraph build(String fixture, TopologyFacts facts, int parallelism, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("--bundle", GoldenFixture.of(fixture).bundle().toString(), "--bootstrap", NO_BROKER,
+        "--input-topic", "in", "--output-topic", "out", "--parallelism", Integer.toString(parallelism)));
+    args.addAll(List.of(more));
+    StreamOptions o = StreamOptions.parse(args.toArray(String[]::new));
     ShippedBundle bytes = ShippedBundle.read(o.bundle());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(parallelism);

@@ -41,6 +41,21 @@ class StreamOptionsTest {
   }
 
   @Test
+  void theLifecycleIsOffWithoutAControlTopicAndItsWindowsAreTyped() {
+    assertThat(StreamOptions.parse(REQUIRED).lifecycle().settings()).isNull();
+    StreamOptions o = StreamOptions.parse(concat(REQUIRED, "--control-topic", "ctl", "--shadow-stats-records", "500",
+        "--shadow-stats-window", "2m"));
+    assertThat(o.lifecycle().controlTopic()).isEqualTo("ctl");
+    assertThat(o.lifecycle().settings()).isEqualTo(new io.lockstep.streaming.scoring.LifecycleSettings(500, 120_000));
+    assertThat(StreamOptions.parse(concat(REQUIRED, "--control-topic", "ctl")).lifecycle().settings())
+        .isEqualTo(new io.lockstep.streaming.scoring.LifecycleSettings(10_000, 10_000));
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--control-topic", "in"))).hasMessageContaining("--control-topic must name its own topic");
+    assertThatThrownBy(() -> StreamOptions.parse(concat(REQUIRED, "--control-topic", "c", "--shadow-stats-records", "0")))
+        .hasMessageContaining("positive integer");
+    assertThat(StreamOptions.usage()).contains("--control-topic", "--shadow-stats-records", "--shadow-stats-window");
+  }
+
+  @Test
   void durationsTakeUnits() {
     assertThat(StreamOptions.durationMillis("500ms", "--x")).isEqualTo(500);
     assertThat(StreamOptions.durationMillis("2m", "--x")).isEqualTo(120_000);

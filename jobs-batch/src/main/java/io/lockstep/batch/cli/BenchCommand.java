@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * {@code lockstep bench}: prints, in one run, our scorer over bare ONNX Runtime per model and batch
  * size, and single-node end to end over a no-op read → write. See docs/performance.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = ReloadBenchCommand.class,
     description = "Benchmark the scorer against bare ONNX Runtime, and end-to-end scoring against a no-op read->write.")
 final class BenchCommand implements Callable<Integer> {
 

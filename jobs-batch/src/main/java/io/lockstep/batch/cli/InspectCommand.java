@@ -30,6 +30,8 @@ final class InspectCommand implements Callable<Integer> {
       System.out.printf("          %s%n", bundle.description());
     }
     System.out.printf("check     sha256 of %s: ok%n", String.join(", ", bundle.sha256().keySet()));
+    io.lockstep.bundle.MlflowModel.provenanceOf(bundle).ifPresent(m -> System.out.println("source    MLflow model: "
+        + m.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))));
     System.out.println("profile   " + bundle.profile()
         .map(p -> String.format("%s (%d columns, %,d records of %s, %s)", Bundle.PROFILE_JSON, p.columns().size(), p.records(),
             p.input(), p.created()))

@@ -5,6 +5,7 @@ import io.lockstep.batch.io.DeadLetterWriter;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.local.RunSummary;
 import io.lockstep.batch.local.ScoreOptions;
+import io.lockstep.batch.local.ShadowRun;
 import io.lockstep.batch.local.SingleNodeRunner;
 import io.lockstep.deadletter.DeadLetterBudgetExceeded;
 import io.lockstep.deadletter.DeadLetterFlags;
@@ -55,6 +56,11 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--metrics-json", description = "Write the run's counters here at the end (docs/spec.md, Metrics).")
   Path metricsJson;
 
+  @Option(names = "--shadow", paramLabel = "BUNDLE",
+      description = "Also score with this candidate bundle into <output-name>.shadow.<ext> and write the divergence summary "
+          + "to <output>.shadow-stats.json (docs/spec.md, Divergence).")
+  Path shadow;
+
   @Mixin
   DeadLetterFlags deadLetters = new DeadLetterFlags();
 
@@ -64,6 +70,9 @@ final class ScoreCommand implements Callable<Integer> {
         inputFormat == null ? FileFormat.of(input.toString()) : FileFormat.named(inputFormat),
         outputFormat == null ? FileFormat.of(output.toString()) : FileFormat.named(outputFormat), threads,
         deadLetters.policy());
+    if (shadow != null) {
+      return shadow(options);
+    }
     SingleNodeRunner runner = new SingleNodeRunner(options, System.err).emitSource(emitSource);
     RunSummary summary;
     try {
@@ -85,5 +94,29 @@ final class ScoreCommand implements Callable<Integer> {
       System.err.println("lockstep: damaged input: " + d.line());
     }
     return (summary.inputDamaged() ? ExitCode.INPUT_DAMAGED : ExitCode.FINISHED).code();
+  }
+
+  /** {@code --shadow}: both runs, then the divergence summary (docs/spec.md, Divergence). */
+  private int shadow(ScoreOptions options) throws Exception {
+    ShadowRun.Result r;
+    try {
+      r = new ShadowRun(options, shadow, System.err, runner -> runner.emitSource(emitSource)).run();
+    } catch (DeadLetterBudgetExceeded e) {
+      System.err.println("lockstep score: stopped: " + e.getMessage());
+      return ExitCode.DEAD_LETTER_BUDGET.code();
+    }
+    System.out.println("lockstep score: primary " + r.divergence().primary() + ": " + r.primary().line());
+    System.out.println("lockstep score: shadow " + r.divergence().candidate() + ": " + r.candidate().line());
+    System.out.println("lockstep score: " + r.divergence().describe());
+    r.compatibility().ifPresent(reason -> System.out.println("lockstep score: note: a streaming job would reject this candidate: " + reason));
+    if (metricsJson != null) {
+      SingleNodeRunner runner = r.primaryRunner();
+      runner.metrics().write(metricsJson, r.primary().seconds(), runner.drift().isEmpty() ? null : runner.drift());
+    }
+    System.out.println("predictions: " + output + ", shadow predictions: " + r.shadowOutput() + ", divergence: " + r.stats());
+    for (InputDamage d : r.primary().damage()) {
+      System.err.println("lockstep: damaged input: " + d.line());
+    }
+    return (r.inputDamaged() ? ExitCode.INPUT_DAMAGED : ExitCode.FINISHED).code();
   }
 }

@@ -54,6 +54,7 @@ public final class SingleNodeRunner {
   private final ScoreOptions options;
   private final PrintStream progressOut;
   private final List<ScoredRows.Observer> observers = new ArrayList<>();
+  private final List<PredictionObserver> predictionObservers = new ArrayList<>();
   private boolean emitSource;
   private RunMetrics metrics;
   private LiveBins drift;
@@ -67,6 +68,18 @@ public final class SingleNodeRunner {
   public SingleNodeRunner observe(ScoredRows.Observer observer) {
     observers.add(observer);
     return this;
+  }
+
+  /** Also hands every prediction record, with its source ({@code file:line}), to {@code observer}: the shadow twin. */
+  public SingleNodeRunner observePredictions(PredictionObserver observer) {
+    predictionObservers.add(observer);
+    return this;
+  }
+
+  /** Sees each prediction as written (before {@code _source} is added). */
+  @FunctionalInterface
+  public interface PredictionObserver {
+    void scored(String source, org.apache.avro.generic.GenericRecord prediction);
   }
 
   /** Adds {@link SourceColumn#NAME} ({@code file:line}) to every prediction, for joins by source position. */
@@ -142,6 +155,9 @@ public final class SingleNodeRunner {
           try {
             var p = builder.build(r.decoded().record(), r.decoded().extras(), b, row, null, 0L);
             writer.write(sourceColumn == null ? p : sourceColumn.with(p, r.source()));
+            for (PredictionObserver o : predictionObservers) {
+              o.scored(r.source(), p);
+            }
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

@@ -69,6 +69,16 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     return flags.toOptions();
   }
 
+  /**
+   * The {@code --shadow BUNDLE} of the job's arguments, or null: a candidate scored next to the
+   * primary (see {@link SparkShadow}). Kept out of the record, which describes one scoring run.
+   */
+  public static String shadow(String... args) {
+    Flags flags = new Flags();
+    new CommandLine(flags).parseArgs(args);
+    return flags.shadow;
+  }
+
   public static String usage() {
     return new CommandLine(new Flags()).getUsageMessage();
   }
@@ -113,6 +123,10 @@ public record SparkScoreOptions(String bundle, String input, String output, List
 
     @Option(names = "--metrics-json", description = "Write the run's counters to this local file at the end (docs/spec.md, Metrics).")
     String metricsJson;
+
+    @Option(names = "--shadow", paramLabel = "BUNDLE", description = "Also score with this candidate bundle into "
+        + "<output-name>.shadow.<ext> and write the divergence summary to <output>.shadow-stats.json (docs/spec.md, Divergence).")
+    String shadow;
 
     @Option(names = "--multiline-csv", description = "Read each CSV file in one task (quoted fields hold line breaks); "
         + "by default large files are split, and a file found to need this is read again whole.")

@@ -5,6 +5,7 @@ import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.apache.flink.metrics.prometheus.AbstractPrometheusReporter;
 
 /**
@@ -19,14 +20,28 @@ public final class LoopbackPrometheusReporter extends AbstractPrometheusReporter
 
   private final HTTPServer server;
 
-  LoopbackPrometheusReporter(int port) {
-    try {
-      server = new HTTPServer(new InetSocketAddress(HOST, port), registry(this), true);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serve Prometheus metrics on " + HOST + ":" + port + ": " + e.getMessage()
-          + " (is the port in use? choose another with --prometheus-port)", e);
+  /** Serves on the first of {@code ports} that is free. */
+  LoopbackPrometheusReporter(List<Integer> ports) {
+    HTTPServer bound = null;
+    IOException last = null;
+    for (int port : ports) {
+      try {
+        bound = new HTTPServer(new InetSocketAddress(HOST, port), registry(this), true);
+        break;
+      } catch (IOException e) {
+        last = e;
+      }
     }
-    log.info("Prometheus metrics on http://{}:{}/metrics", HOST, port);
+    if (bound == null) {
+      throw new IllegalStateException("cannot serve Prometheus metrics on " + HOST + ":" + describe(ports) + ": " + last.getMessage()
+          + " (in use? choose another with --prometheus-port, or FLINK_PROMETHEUS_PORTS on a session cluster)", last);
+    }
+    server = bound;
+    log.info("Prometheus metrics on http://{}:{}/metrics", HOST, server.getPort());
+  }
+
+  private static String describe(List<Integer> ports) {
+    return ports.size() == 1 ? "" + ports.get(0) : ports.get(0) + "…" + ports.get(ports.size() - 1);
   }
 
   /** The reporter's registry: package-private in Flink's base class, read once here. */

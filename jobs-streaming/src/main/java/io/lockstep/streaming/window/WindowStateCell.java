@@ -10,7 +10,16 @@ import io.lockstep.window.WindowSet;
  * serialisation; bytes are written only by checkpoints and savepoints (and by RocksDB on update).
  */
 public final class WindowStateCell {
+  /** {@link #expiryTimer} when no expiry timer is known to be pending. */
+  static final long NO_TIMER = Long.MIN_VALUE;
+
   private byte[] bytes;
+  /**
+   * The key's pending expiry timer, or {@link #NO_TIMER} when none is known: not serialised, so a
+   * restored or copied cell (and every RocksDB read) registers one again; Flink keeps one timer per
+   * time, and a surplus one only checks the state and goes.
+   */
+  long expiryTimer = NO_TIMER;
   private KeyWindowState live;
 
   WindowStateCell() {}

@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
  * job runs are read by the next one: every input key gets a prediction (at-least-once), stamped with
  * the version that read it. Own run directory and non-default ports; the cluster is stopped whatever
  * happens. No secret of the job's {@code --kafka-config} shows in the REST API or the cluster's logs.
+ * The cluster serves Prometheus {@code /metrics} on 127.0.0.1 (the reporter plugin start-cluster.sh
+ * installs) and the TaskManager's counts equal the records sent to the first job.
  */
 class FlinkSessionClusterIT {
   static final Path ROOT = KafkaBroker.repo();
@@ -52,7 +54,11 @@ class FlinkSessionClusterIT {
       "LOCKSTEP_RUN_DIR", WORK.resolve("run").toString(),
       "FLINK_REST_PORT", "18281",
       "FLINK_RPC_PORT", "16223",
-      "FLINK_TASK_SLOTS", "2");
+      "FLINK_TASK_SLOTS", "2",
+      "FLINK_PROMETHEUS_JM_PORT", "18291",
+      "FLINK_PROMETHEUS_TM_PORT", "18292");
+  static final String TM_METRICS = "http://127.0.0.1:18292/metrics";
+  static final String JM_METRICS = "http://127.0.0.1:18291/metrics";
   static final String CANARY = "canary-" + Long.toHexString(System.nanoTime());
   static final int PER_VERSION = 300;
   static String rest;
@@ -67,6 +73,7 @@ class FlinkSessionClusterIT {
     rest = lines.get(lines.size() - 1).trim();
     assertThat(rest).isEqualTo("http://127.0.0.1:18281");
     assertThat(WORK.resolve("run/flink/lib")).isDirectoryContaining("glob:**/onnxruntime-*.jar");
+    assertThat(WORK.resolve("run/flink/plugins/lockstep-prometheus")).isDirectoryContaining("glob:**/lockstep-prometheus-plugin.jar");
   }
 
   @AfterAll
@@ -106,6 +113,9 @@ class FlinkSessionClusterIT {
 
       Set<String> keys = keys((version - 1) * PER_VERSION, version * PER_VERSION);
       awaitPredictions(kafka, out, schema, modelsByKey, keys, model);
+      if (version == 1) {
+        assertPrometheusCountsTheRecordsOf(job, PER_VERSION);
+      }
       assertNoSecretInTheClusterFor(job);
       if (version < 3) {
         savepoint = stopWithSavepoint(job);
@@ -120,6 +130,51 @@ class FlinkSessionClusterIT {
             .containsExactly(v1.id().replaceFirst("@.*$", "@" + version));
       }
     }
+  }
+
+  /**
+   * start-cluster.sh installed the loopback Prometheus reporter as a plugin: scraped over HTTP, the
+   * TaskManager's {@code /metrics} counts, over the job's two scoring subtasks, as many records in
+   * and predictions as were sent (all of them valid); the JobManager serves its own on its port;
+   * neither answers on an address other than 127.0.0.1.
+   */
+  private static void assertPrometheusCountsTheRecordsOf(String job, int sent) throws Exception {
+    String prefix = "flink_taskmanager_job_task_operator_lockstep_";
+    double[] counts = new double[2];
+    Await.until(Duration.ofSeconds(60), () -> {
+      String scrape = get(URI.create(TM_METRICS));
+      counts[0] = sumOf(scrape, prefix + "recordsIn", job);
+      counts[1] = sumOf(scrape, prefix + "scored", job);
+      return counts[1] >= sent;
+    }, "the TaskManager's /metrics counts the " + sent + " predictions of job " + job);
+    assertThat(counts[0]).as("recordsIn").isEqualTo(sent);
+    assertThat(counts[1]).as("scored").isEqualTo(sent);
+    assertThat(get(URI.create(JM_METRICS))).contains("flink_jobmanager_numRegisteredTaskManagers");
+    for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (java.net.InetAddress address : java.util.Collections.list(nic.getInetAddresses())) {
+        if (!address.isLoopbackAddress() && address instanceof java.net.Inet4Address) {
+          for (int port : List.of(18291, 18292)) {
+            try (java.net.Socket s = new java.net.Socket()) {
+              s.connect(new java.net.InetSocketAddress(address, port), 2_000);
+              throw new AssertionError("/metrics answers on " + address.getHostAddress() + ":" + port + ", not only on 127.0.0.1");
+            } catch (java.io.IOException refused) {
+              // expected: bound to the loopback address only
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The sum of {@code metric}'s samples of job {@code job} (one per subtask) in a Prometheus scrape. */
+  private static double sumOf(String scrape, String metric, String job) {
+    double sum = 0;
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(metric + "{") && line.contains("job_id=\"" + job + "\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private static Set<String> keys(int from, int to) {
@@ -214,8 +269,12 @@ class FlinkSessionClusterIT {
   }
 
   private static String get(String path) throws Exception {
+    return get(URI.create(rest + path));
+  }
+
+  private static String get(URI uri) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(rest + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     return r.body();
   }
 

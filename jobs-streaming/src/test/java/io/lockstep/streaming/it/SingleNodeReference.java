@@ -33,15 +33,20 @@ final class SingleNodeReference {
 
   /** Single-node predictions of the fixture's input.csv by CSV line. */
   static Map<Integer, JsonNode> predictionsByLine(GoldenFixture fx, String name) {
-    return CACHE.computeIfAbsent(name, n -> score(fx));
+    return predictionsByLine(fx, fx.bundle(), name);
   }
 
-  private static Map<Integer, JsonNode> score(GoldenFixture fx) {
+  /** Single-node predictions of the fixture's input.csv by CSV line, scored with {@code bundle} (a version of the fixture's). */
+  static Map<Integer, JsonNode> predictionsByLine(GoldenFixture fx, Path bundle, String name) {
+    return CACHE.computeIfAbsent(name, n -> score(fx, bundle));
+  }
+
+  private static Map<Integer, JsonNode> score(GoldenFixture fx, Path bundle) {
     try {
       Path dir = Files.createTempDirectory("lockstep-l1-");
       Path out = dir.resolve("predictions.jsonl");
       ProcessBuilder pb = new ProcessBuilder(KafkaBroker.repo().resolve("bin/lockstep").toString(), "score",
-          "--bundle", fx.bundle().toString(), "--input", fx.inputCsv().toString(), "--output", out.toString());
+          "--bundle", bundle.toString(), "--input", fx.inputCsv().toString(), "--output", out.toString());
       pb.environment().put("LOCKSTEP_JAVA_OPTS", "-Xmx512m");
       pb.redirectErrorStream(true).redirectOutput(dir.resolve("score.log").toFile());
       Process p = pb.start();

@@ -69,6 +69,33 @@ class WindowFeatureFunctionTest {
     }
   }
 
+  @Test
+  void aBusyKeyKeepsOneExpiryTimerWhicheverMinuteItsEventsFallIn() throws Exception {
+    try (KeyedOneInputStreamOperatorTestHarness<String, InputEvent, InputEvent> h = harness()) {
+      int mostTimers = 0;
+      // One event every 100 s for 3 h: each moves the key's expiry to a later minute.
+      for (int i = 0; i < 108; i++) {
+        long t = T0 + i * 100_000L;
+        h.processElement(event(i, "k1", t), t);
+        h.processWatermark(t);
+        mostTimers = Math.max(mostTimers, h.numEventTimeTimers());
+      }
+      assertThat(released(h)).hasSize(108);
+      // txn_count_1h over (t - 1 h, t] with one event per 100 s: 1, 2, ... 36, then 36.
+      assertThat(released(h).get(35)).isEqualTo(36.0);
+      assertThat(released(h).get(107)).isEqualTo(36.0);
+      assertThat(mostTimers).as("timers of one key at any time").isLessThanOrEqualTo(2);
+      assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+      long last = T0 + 107 * 100_000L;
+      h.processWatermark(last + DAY - 1);
+      assertThat(h.numKeyedStateEntries()).as("the early expiry timers found the state still in its window").isPositive();
+      h.processWatermark(last + DAY + WindowFeatureFunction.EXPIRY_GRANULARITY_MS);
+      assertThat(h.numKeyedStateEntries()).isZero();
+      assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
   static KeyedOneInputStreamOperatorTestHarness<String, InputEvent, InputEvent> harness() throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, InputEvent, InputEvent> h = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new WindowFeatureFunction(BUNDLE, DeadLetterPolicy.DEFAULTS)), e -> e.entityKey, Types.STRING);
