@@ -8,25 +8,28 @@ import java.util.List;
 /**
  * Tumbling windows of PSI against a profile, for a stream: a window closes at the first scored row
  * after it has lasted {@code maxMillis} or when it holds {@code maxRecords} rows, and then yields
- * the PSI of every profiled column over its rows. A window with fewer than {@code minRecords} rows
- * at its time limit is not judged (PSI over a handful of rows is noise): it runs on until it has
- * enough. Engine-free: the Flink scoring operator feeds it; tests drive it with their own clock.
+ * the PSI of every profiled column over its binned rows. A window with fewer than {@code minRecords}
+ * binned rows at its time limit is not judged (PSI over a handful of rows is noise): it runs on
+ * until it has enough. Engine-free: the Flink scoring operator feeds it; tests drive it with their own clock.
  */
 public final class DriftWindow {
   private final LiveBins bins;
   private final Settings settings;
   private long windowStart = -1;
   private long rows;
-  private long seen;
+  /** Rows until the next sampled one; the first row is sampled. */
+  private int untilSample = 1;
 
   /**
    * @param maxMillis processing-time length of a window
    * @param maxRecords rows after which a window closes early
-   * @param minRecords rows a window needs before it is judged
+   * @param minRecords binned (sampled) rows a window needs before its time limit closes it: PSI over
+   *     n rows of a stable stream is about (bins − 1) / n, 0.04 at 500, so fewer would raise false alerts
    * @param threshold PSI above which a column drifts
-   * @param sampleEvery bin one scored row in this many (1: every row). Binning costs about 1.8 µs a
-   *     row for 15 columns, a fifth of the scoring path (DriftBench); PSI over a uniform quarter of a
-   *     10,000-record window still separates a one-std shift (PSI ~1) from noise (~0.01)
+   * @param sampleEvery bin one scored row in this many (1: every row). Binning a row's 15 columns
+   *     costs about 150 ns, a fifth of the scoring path's ~650 ns of CPU a record (docs/performance.md,
+   *     Drift); PSI over a uniform quarter of a 10,000-record window still separates a one-std shift
+   *     (PSI ~1) from noise (~0.01)
    */
   public record Settings(long maxMillis, long maxRecords, long minRecords, double threshold, int sampleEvery)
       implements Serializable {
@@ -73,11 +76,12 @@ public final class DriftWindow {
     if (windowStart < 0) {
       windowStart = now;
     }
-    if (seen++ % settings.sampleEvery() == 0) {
+    if (--untilSample == 0) { // a countdown, not seen % sampleEvery: no division per record
+      untilSample = settings.sampleEvery();
       bins.scored(batch, row);
     }
     long n = ++rows;
-    boolean timeUp = now - windowStart >= settings.maxMillis() && n >= settings.minRecords();
+    boolean timeUp = now - windowStart >= settings.maxMillis() && bins.rows() >= settings.minRecords();
     if (n >= settings.maxRecords() || timeUp) {
       Closed c = new Closed(windowStart, now, n, bins.psi());
       bins.reset();

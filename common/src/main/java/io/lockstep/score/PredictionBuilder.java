@@ -19,7 +19,8 @@ import org.apache.avro.util.Utf8;
 /**
  * Builds prediction records in the bundle's prediction schema from an input record, its passthrough
  * extras and one scored row of a {@link BatchScorer}. Every level writes predictions through this,
- * so field order and types are the same everywhere.
+ * so field order and types are the same everywhere. {@link #build} keeps no state; {@link #encode}
+ * reuses one buffer, so a builder that encodes belongs to one thread (one per task).
  */
 public final class PredictionBuilder {
   private final Schema schema;

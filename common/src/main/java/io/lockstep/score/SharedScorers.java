@@ -44,6 +44,17 @@ public final class SharedScorers {
     return bundle.identity() + "|" + options;
   }
 
+  /** How many holders the ORT sessions of the bundle with this identity have (all options together): 0 once all are released. */
+  public static synchronized int references(String bundleIdentity) {
+    int refs = 0;
+    for (Map.Entry<String, Entry> en : SCORERS.entrySet()) {
+      if (en.getKey().startsWith(bundleIdentity + "|")) {
+        refs += en.getValue().refs;
+      }
+    }
+    return refs;
+  }
+
   public static synchronized void release(OnnxScorer scorer) {
     SCORERS.entrySet().removeIf(en -> {
       if (en.getValue().scorer == scorer && --en.getValue().refs == 0) {

@@ -24,7 +24,7 @@ public final class MonitoringOptions {
 
   @Option(names = "--drift-min-records", paramLabel = "N", defaultValue = "" + DriftWindow.Settings.DEFAULT_MIN_RECORDS,
       converter = StreamOptions.Converters.PositiveInt.class,
-      description = "A window is judged only once it holds N records (default: ${DEFAULT-VALUE}).")
+      description = "A window whose time is up is judged only once N of its records are binned (default: ${DEFAULT-VALUE}).")
   int driftMinRecords;
 
   @Option(names = "--drift-threshold", paramLabel = "PSI", defaultValue = "" + Psi.DEFAULT_THRESHOLD,

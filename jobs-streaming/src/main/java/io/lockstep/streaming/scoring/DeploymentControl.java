@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -54,6 +56,7 @@ final class DeploymentControl {
       PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
   private static final String DEPLOYMENT = "deployment";
   private static final String PENDING = "pending";
+  private static final long PREPARE_CLOSE_WAIT_MS = 5_000;
 
   private final ScoringOperator op;
   private final BroadcastState<String, byte[]> state;
@@ -65,6 +68,14 @@ final class DeploymentControl {
   private ModelSlot previous;
   private ExecutorService preparer;
   private boolean preparing;
+  /** Set by {@link #close()}: a preparation that ends after it releases its own slot. */
+  private volatile boolean closed;
+  /**
+   * A prepared slot between the preparer and the task: whoever takes it (the swap mail, or
+   * {@link #close()}, or the preparer when it sees {@link #closed}) owns it and must close it,
+   * so a session loaded for a deploy is released even if the task closes before swapping it in.
+   */
+  private final AtomicReference<ModelSlot> handOff = new AtomicReference<>();
   private Bundle started;
 
   DeploymentControl(ScoringOperator op, OperatorStateStore store) throws Exception {
@@ -218,18 +229,21 @@ final class DeploymentControl {
         } catch (RuntimeException | Error e) {
           reason = "bundle " + c.bundle() + ": " + oneLine(e);
         }
-        ModelSlot ready = reason == null ? slot : null;
-        if (ready == null && slot != null) {
+        if (reason != null && slot != null) {
           slot.close();
+        } else if (slot != null) {
+          handOff.set(slot);
+        }
+        if (closed) {
+          releaseHandOff();
+          return;
         }
         String why = reason;
         Deployment.Model loaded = model;
         try {
-          op.mailbox().execute(() -> prepared(c, loaded, ready, why), "lockstep: deploy " + c.id());
+          op.mailbox().execute(() -> prepared(c, loaded, why == null ? handOff.getAndSet(null) : null, why), "lockstep: deploy " + c.id());
         } catch (RejectedExecutionException closing) {
-          if (ready != null) {
-            ready.close();
-          }
+          releaseHandOff();
         }
       });
     } catch (RejectedExecutionException closing) {
@@ -395,10 +409,30 @@ final class DeploymentControl {
     }
   }
 
+  private void releaseHandOff() {
+    ModelSlot s = handOff.getAndSet(null);
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  /**
+   * Closes every open slot, a prepared one not yet swapped in included. A preparation still loading
+   * is waited for briefly; if it outlasts that, it releases its slot itself when it ends ({@link #closed}).
+   */
   void close() {
+    closed = true;
     if (preparer != null) {
       preparer.shutdownNow();
+      try {
+        if (!preparer.awaitTermination(PREPARE_CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+          LOG.warn("a deploy was still being prepared {} ms after close; it releases its ORT session when it ends", PREPARE_CLOSE_WAIT_MS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+    releaseHandOff();
     ScoringOperator.Arms a = op.arms();
     Map<ModelSlot, Boolean> closed = new IdentityHashMap<>();
     for (ModelSlot s : new ModelSlot[] {a == null ? null : a.primary(), a == null ? null : a.candidate(), previous}) {

@@ -8,6 +8,7 @@ import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.bundle.BundleWriter;
 import io.lockstep.bundle.ShippedBundle;
+import io.lockstep.lifecycle.ControlTopics;
 import io.lockstep.features.FieldAccessor;
 import io.lockstep.io.CsvParser;
 import io.lockstep.streaming.Loopback;
@@ -93,7 +94,9 @@ public final class StreamBench {
    * 10 s per latency run, rates 2000 10000); {@code StreamBench latency SECONDS RATE...} only the
    * latency runs; {@code StreamBench throughput RECORDS} only the throughput runs; {@code StreamBench
    * windows RECORDS} only the window runs. {@code -Dlockstep.bench.throughput-jobs=identity,decode,lockstep}
-   * leaves the naive job out of the throughput runs (on a loaded machine it takes most of the time).
+   * leaves the naive job out of the throughput runs (on a loaded machine it takes most of the time);
+   * {@code lockstep-control} in that list adds the scoring job with {@code --control-topic} (the
+   * lifecycle's two-input operator, not chained to the source), compared with {@code lockstep}.
    */
   public static void main(String[] args) throws Exception {
     if (args.length > 2 && args[0].equals("latency")) {
@@ -152,6 +155,11 @@ public final class StreamBench {
       Point naive = best.getOrDefault("naive", none);
       Point ours = best.getOrDefault("lockstep", none);
       Point decode = best.getOrDefault("decode", none);
+      if (best.containsKey("lockstep-control")) {
+        Point control = best.get("lockstep-control");
+        System.out.printf("RESULT control topic %s, %d records, best of 2: lockstep %.0f ev/s, lockstep --control-topic %.0f ev/s; "
+            + "ratio %.2f%n", f.flag(), n, ours.rate(), control.rate(), control.rate() / ours.rate());
+      }
       System.out.printf("RESULT throughput %s, %d records, best of 2: identity %.0f ev/s, naive %.0f ev/s, lockstep %.0f ev/s "
               + "(mean batch %.1f); lockstep/identity %.2f, lockstep/naive %.2f; ceiling: identity + decode %.0f ev/s = %.2f of identity%n",
           f.flag(), n, id.rate(), naive.rate(), ours.rate(), ours.meanBatch(), ours.rate() / id.rate(), ours.rate() / naive.rate(),
@@ -197,13 +205,19 @@ public final class StreamBench {
 
   /** The job's environment: the bench's baselines or the real scoring job, with the same runtime settings. */
   StreamExecutionEnvironment job(String job, Path bundleDir, InputFormat format, String in, String out, boolean bounded) {
-    if (job.equals("lockstep")) {
+    if (job.startsWith("lockstep")) {
       List<String> args = new ArrayList<>(List.of("--bundle", bundleDir.toString(), "--bootstrap", kafka.bootstrap(),
           "--input-topic", in, "--output-topic", out, "--starting-offsets", "earliest", "--input-format", format.flag(),
           "--parallelism", Integer.toString(PARALLELISM), "--group-id", out, "--checkpoint-ms", Long.toString(CHECKPOINT_MS),
           "--out-of-orderness", "5s", "--transactional-id-prefix", out));
       if (bounded) {
         args.add("--bounded");
+      }
+      if (job.equals("lockstep-control")) {
+        // The same job with the lifecycle on: the scoring operator takes the control topic as a second input.
+        String control = out + "-control";
+        ControlTopics.ensure(kafka.bootstrap(), kafka.clientSettings(), control);
+        args.addAll(List.of("--control-topic", control));
       }
       return StreamScoreJob.environment(StreamOptions.parse(args.toArray(String[]::new)));
     }
@@ -240,7 +254,7 @@ public final class StreamBench {
       max = Math.max(max, r.timestamp());
       count++;
     }
-    long dead = job.equals("lockstep") ? kafka.readAll(out + ".dlq", 0, Duration.ofSeconds(3)).size() : 0;
+    long dead = job.startsWith("lockstep") ? kafka.readAll(out + ".dlq", 0, Duration.ofSeconds(3)).size() : 0;
     double meanBatch = BatchStats.meanBatch(result.getAllAccumulatorResults());
     System.out.printf("  %s %s on %s: %d out, %d dead letters in %d ms, mean batch %.1f%n", job, bundleDir.getFileName(), in, count,
         dead, max - min, meanBatch);

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 13 (a), (e), (f) in one at-least-once job run with the real broker, MiniCluster and ORT:
  * bad deploys are rejected while v1 keeps scoring, v2 is deployed as primary while records flow,
- * then rolled back. Input goes to two partitions (parallelism 2), so each subtask swaps on its own.
+ * then rolled back. The v2 deploy and a status query go through {@code bin/lockstep}, the way a user
+ * drives the job; the rest through {@link ControlClient}. Input goes to two partitions (parallelism 2), so each subtask swaps on its own.
  */
 class StreamLifecycleIT {
   @RegisterExtension
@@ -77,10 +80,17 @@ class StreamLifecycleIT {
         }
       }, "lifecycle-it-producer");
       producer.start();
-      ControlCommand deploy = LifecycleFixture.deploy(LifecycleFixture.V2, ControlCommand.Mode.PRIMARY, null);
-      ControlClient.Answer answer = LifecycleFixture.send(kafka, control, deploy);
-      assertThat(answer.outcome()).as("deploy v2: %s", answer.answers()).isEqualTo(ControlClient.Outcome.ACCEPTED);
-      List<ControlStatus> swapped = LifecycleFixture.awaitActive(kafka, control, deploy.id(), 2);
+      // ... through bin/lockstep, as a user does it (the CLI computes the sha256 and waits for every subtask)
+      LockstepProcess deploy = lockstep(kafka, "deploy", "--bootstrap", kafka.bootstrap(), "--control-topic", control,
+          "--bundle", LifecycleFixture.V2.toString(), "--mode", "primary", "--timeout", "120");
+      assertThat(deploy.code()).as(deploy.out() + deploy.err()).isZero();
+      assertThat(deploy.out()).contains("lockstep deploy: subtask 0/2 accepted").contains("lockstep deploy: subtask 1/2 accepted")
+          .contains("lockstep deploy: accepted by 2/2 subtasks");
+      List<ControlStatus> swapped = LifecycleFixture.awaitActive(kafka, control, commandId(deploy.out()), 2);
+      LockstepProcess status = lockstep(kafka, "status", "--bootstrap", kafka.bootstrap(), "--control-topic", control);
+      assertThat(status.code()).as(status.out() + status.err()).isZero();
+      assertThat(status.out()).as("status once both subtasks swapped")
+          .contains(LifecycleFixture.NAME + ": primary " + LifecycleFixture.V2_ID + ", candidate none (2/2 subtasks, last answer active at ");
       sent += 2 * sendRound(kafka, in, rows, lineByOffset) / 2;
       producing.set(false);
       producer.join();
@@ -123,6 +133,18 @@ class StreamLifecycleIT {
     } finally {
       job.cancel().get();
     }
+  }
+
+  private LockstepProcess lockstep(KafkaBroker kafka, String... args) throws Exception {
+    assertThat(LockstepProcess.available()).as("jobs-batch/target/lockstep-jobs-batch.jar built (run the reactor: mvn verify)").isTrue();
+    return CliProduceTailIT.lockstep(tmp, kafka.clientArgs(), args);
+  }
+
+  /** The command id the CLI printed in its {@code sent ... (id X)} line. */
+  private static String commandId(String out) {
+    Matcher m = Pattern.compile("sent .* \\(id ([^)]+)\\) to ").matcher(out);
+    assertThat(m.find()).as("command id in: %s", out).isTrue();
+    return m.group(1);
   }
 
   private static void assertRejected(KafkaBroker kafka, String control, ControlCommand c, String reason) {

@@ -11,6 +11,7 @@ import io.lockstep.golden.GoldenFixture;
 import io.lockstep.lifecycle.CanaryRouter;
 import io.lockstep.lifecycle.ControlCommand;
 import io.lockstep.lifecycle.ControlStatus;
+import io.lockstep.score.SharedScorers;
 import io.lockstep.streaming.kafka.InputEvent;
 import io.lockstep.streaming.kafka.OutRecord;
 import java.nio.charset.StandardCharsets;
@@ -140,6 +141,22 @@ class DeploymentSwapTest {
       assertThat(models(h)).containsExactly("golden-lr@2", "golden-lr@2", "golden-lr@1", "golden-lr@1");
       assertThat(statuses(h)).extracting(ControlStatus::status).containsExactly(ControlStatus.State.ACCEPTED, ControlStatus.State.ACTIVE);
     }
+  }
+
+  @Test
+  void closingTheTaskReleasesTheOrtSessionOfADeployPreparedButNotYetSwappedIn() throws Exception {
+    String v2 = sha(V2);
+    int before = SharedScorers.references(v2);
+    TwoInputStreamOperatorTestHarness<InputEvent, InputEvent, OutRecord> h = harness();
+    h.processElement2(command(ControlCommand.deploy("golden-lr", V2.toString(), v2, ControlCommand.Mode.PRIMARY, null), 0), 0);
+    long deadline = System.currentTimeMillis() + WAIT_MS;
+    while (!(SharedScorers.references(v2) > before && h.getTaskMailbox().hasMail())) {
+      assertThat(System.currentTimeMillis()).as("v2 loaded and its swap queued within %d ms", WAIT_MS).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    h.close(); // the swap mail never runs
+    assertThat(statuses(h)).as("no answer: the task closed first").isEmpty();
+    assertThat(SharedScorers.references(v2)).as("v2's ORT session released by close").isEqualTo(before);
   }
 
   static TwoInputStreamOperatorTestHarness<InputEvent, InputEvent, OutRecord> harness() throws Exception {
