@@ -116,6 +116,21 @@ public final class SwapBench {
       job.cancel().get();
     }
     report(phases, effects);
+    reloadMemory();
+  }
+
+  /**
+   * Reload memory, in the same run: {@code lockstep bench reload --swaps 1000} in a fresh JVM, as a
+   * user runs it (it lives in jobs-batch, next to the CLI), its lines printed as they come.
+   */
+  private static void reloadMemory() throws Exception {
+    Path cli = Path.of("bin", "lockstep");
+    if (!java.nio.file.Files.isExecutable(cli)) {
+      System.out.println("reload memory: skipped, run from the repository root (bin/lockstep not found)");
+      return;
+    }
+    Process p = new ProcessBuilder(cli.toString(), "bench", "reload", "--swaps", "1000").redirectErrorStream(true).inheritIO().start();
+    System.out.println("reload memory: bin/lockstep bench reload --swaps 1000 exited " + p.waitFor());
   }
 
   private static void pause(long t0, long untilSeconds) throws InterruptedException {
