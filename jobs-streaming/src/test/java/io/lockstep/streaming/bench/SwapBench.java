@@ -129,8 +129,13 @@ public final class SwapBench {
       System.out.println("reload memory: skipped, run from the repository root (bin/lockstep not found)");
       return;
     }
-    Process p = new ProcessBuilder(cli.toString(), "bench", "reload", "--swaps", "1000").redirectErrorStream(true).inheritIO().start();
-    System.out.println("reload memory: bin/lockstep bench reload --swaps 1000 exited " + p.waitFor());
+    // The settings docs/operations.md gives a task manager that swaps often: a fixed, pre-touched heap
+    // (else RSS measures the heap growing into -Xmx, not native memory) and at most 2 glibc arenas.
+    ProcessBuilder b = new ProcessBuilder(cli.toString(), "bench", "reload", "--swaps", "1000").redirectErrorStream(true).inheritIO();
+    b.environment().put("LOCKSTEP_JAVA_OPTS", "-Xms256m -Xmx256m -XX:+AlwaysPreTouch");
+    b.environment().put("MALLOC_ARENA_MAX", "2");
+    System.out.println("reload memory: MALLOC_ARENA_MAX=2 LOCKSTEP_JAVA_OPTS=\"-Xms256m -Xmx256m -XX:+AlwaysPreTouch\" bin/lockstep bench reload --swaps 1000");
+    System.out.println("reload memory: exited " + b.start().waitFor());
   }
 
   private static void pause(long t0, long untilSeconds) throws InterruptedException {
