@@ -17,20 +17,21 @@ public final class BatchScoreJob {
   private BatchScoreJob() {}
 
   public static void main(String[] args) {
-    SparkScoreOptions options;
+    SparkScoreOptions.Job job;
     try {
-      options = SparkScoreOptions.parse(args);
+      job = SparkScoreOptions.parseJob(args);
     } catch (CommandLine.ParameterException | IllegalArgumentException e) {
       System.err.println("lockstep spark: " + e.getMessage());
       System.err.println(SparkScoreOptions.usage());
       System.exit(2);
       return;
     }
-    if (options == null) {
+    if (job == null) {
       System.out.println(SparkScoreOptions.usage());
       return;
     }
-    String shadow = SparkScoreOptions.shadow(args);
+    SparkScoreOptions options = job.options();
+    String shadow = job.shadow();
     SparkSession spark = SparkSession.builder().appName("lockstep score " + options.input()).getOrCreate();
     spreadSplits(spark);
     int exit = 0;

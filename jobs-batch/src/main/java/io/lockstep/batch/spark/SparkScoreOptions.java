@@ -60,24 +60,29 @@ public record SparkScoreOptions(String bundle, String input, String output, List
    * @throws CommandLine.ParameterException on bad flags, with picocli's message naming the flag
    */
   public static SparkScoreOptions parse(String... args) {
+    Job job = parseJob(args);
+    return job == null ? null : job.options();
+  }
+
+  /**
+   * What the job's main runs: one scoring run's options and, with {@code --shadow BUNDLE}, the
+   * candidate scored next to the primary (see {@link SparkShadow}; kept out of the record, which
+   * describes one scoring run). Null when help was asked for.
+   *
+   * @throws CommandLine.ParameterException on bad flags, with picocli's message naming the flag
+   */
+  public static Job parseJob(String... args) {
     Flags flags = new Flags();
     CommandLine cmd = new CommandLine(flags);
     cmd.parseArgs(args);
     if (cmd.isUsageHelpRequested()) {
       return null;
     }
-    return flags.toOptions();
+    return new Job(flags.toOptions(), flags.shadow);
   }
 
-  /**
-   * The {@code --shadow BUNDLE} of the job's arguments, or null: a candidate scored next to the
-   * primary (see {@link SparkShadow}). Kept out of the record, which describes one scoring run.
-   */
-  public static String shadow(String... args) {
-    Flags flags = new Flags();
-    new CommandLine(flags).parseArgs(args);
-    return flags.shadow;
-  }
+  /** @param shadow the candidate bundle of {@code --shadow}, or null */
+  public record Job(SparkScoreOptions options, String shadow) {}
 
   public static String usage() {
     return new CommandLine(new Flags()).getUsageMessage();
