@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.spark.SparkScoreJob;
 import io.lockstep.batch.spark.SparkScoreOptions;
+import io.lockstep.batch.spark.WindowOrder;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.bundle.BundleLoader;
 import io.lockstep.deadletter.DeadLetterPolicy;
@@ -30,12 +31,16 @@ import org.apache.spark.sql.functions;
  *   <li>Lockstep with the window features, and with them replaced by row features of the same width
  *       (same model, no shuffle): the ratio the goal is about;</li>
  *   <li>plain Spark jobs over the same input that add one step at a time: read → write; + the
- *       shuffle by key; + the sort within partitions by Lockstep's window order
- *       {@code (xxhash64(key), key, time, input order)}; + the sort by the hash alone (what the prefix
- *       comparator decides without the full-row comparator).</li>
+ *       shuffle by key; + a sort within partitions by {@code (xxhash64(key), key, time, input order)}
+ *       (Lockstep's window order before issue 15); + the sort by the hash alone (one column: Spark's
+ *       radix sort, no row comparator); + the sort Lockstep's window order now makes Spark do: by one
+ *       long, the group ({@link WindowOrder#group}), also a radix sort.</li>
  * </ul>
- * Differences between neighbours give the cost of the shuffle, of the sort, of the comparator, and
- * (window job − row job − shuffle − sort) the window aggregation itself.
+ * Differences between neighbours give the cost of the shuffle, of each sort, of the old sort's
+ * comparator (beyond the radix sort of the hash), and (window job − row job − shuffle − group sort)
+ * the window pass (ordering tied rows, states, aggregates) and whatever else the window job adds;
+ * from them, the ratio's ceilings. The load
+ * average before and after the measured runs is printed next to the figures.
  *
  * <pre>deploy/bin/spark-submit --master 'local[2]' --driver-memory 4g \
  *   --class io.lockstep.batch.bench.SparkWindowBench jobs-batch/target/lockstep-jobs-batch.jar --rows 2000000</pre>
@@ -66,14 +71,18 @@ public final class SparkWindowBench {
         o.shufflePartitions() > 0 ? o.shufflePartitions() : spark.conf().get("spark.sql.shuffle.partitions"));
 
     Map<String, Function<Void, Double>> jobs = new LinkedHashMap<>();
-    jobs.put("lockstep, window features", v -> lockstep(spark, o, windows.dir(), input));
-    jobs.put("lockstep, row features only", v -> lockstep(spark, o, rowOnly, input));
-    jobs.put("spark: read -> write", v -> plain(spark, o, input, in -> in));
-    jobs.put("spark: + shuffle by key", v -> plain(spark, o, input, in -> shuffle(in, key, o)));
-    jobs.put("spark: + sort (hash, key, time, order)", v -> plain(spark, o, input,
+    jobs.put(WINDOW, v -> lockstep(spark, o, windows.dir(), input));
+    jobs.put(ROW, v -> lockstep(spark, o, rowOnly, input));
+    jobs.put(READ_WRITE, v -> plain(spark, o, input, in -> in));
+    jobs.put(SHUFFLE, v -> plain(spark, o, input, in -> shuffle(in, key, o)));
+    jobs.put(SORT_KEY, v -> plain(spark, o, input,
         in -> shuffle(in, key, o).sortWithinPartitions(xxhash64(col(key)), col(key), col(time), col("_order"))));
-    jobs.put("spark: + sort (hash) only", v -> plain(spark, o, input,
+    jobs.put(SORT_HASH, v -> plain(spark, o, input,
         in -> shuffle(in, key, o).sortWithinPartitions(xxhash64(col(key)))));
+    jobs.put(SORT_GROUP, v -> plain(spark, o, input,
+        in -> shuffle(in, key, o).withColumn("_group", WindowOrder.group(xxhash64(col(key)), col(time)))
+            .sortWithinPartitions(col("_group")).drop("_group")));
+    String loadBefore = load();
     Map<String, Double> best = new LinkedHashMap<>();
     for (Map.Entry<String, Function<Void, Double>> job : jobs.entrySet()) {
       System.out.printf("  warm-up %s: %.2f s%n", job.getKey(), job.getValue().apply(null));
@@ -85,13 +94,69 @@ public final class SparkWindowBench {
         best.merge(job.getKey(), s, Math::min);
       }
     }
-    System.out.printf("%nbest of %d, %,d rows:%n", o.runs(), o.rows());
-    best.forEach((k, s) -> System.out.printf("  %-42s %7.2f s %,12.0f rows/s%n", k, s, o.rows() / s));
-    List<Double> t = List.copyOf(best.values());
-    System.out.printf("window / row-only = %.2f (goal >= 0.6)%n", t.get(1) / t.get(0));
-    System.out.printf("costs: shuffle %.2f s, sort %.2f s (of which the full-row comparator beyond the hash prefix %.2f s), "
-        + "window job - row job - shuffle - sort = %.2f s (aggregation and the rest)%n",
-        t.get(3) - t.get(2), t.get(4) - t.get(3), t.get(4) - t.get(5), t.get(0) - t.get(1) - (t.get(4) - t.get(2)));
+    System.out.printf("%nbest of %d, %,d rows (load average before: %s; after: %s):%n", o.runs(), o.rows(), loadBefore, load());
+    best.forEach((k, s) -> System.out.printf("  %-50s %7.2f s %,12.0f rows/s%n", k, s, o.rows() / s));
+    Costs c = new Costs(best);
+    System.out.printf("window / row-only = %.2f (goal >= 0.6)%n", c.ratio());
+    System.out.printf("costs: shuffle %.2f s; sort by (hash, key, time, order) %.2f s, of which the comparator beyond the hash "
+        + "prefix %.2f s; sort by the group alone (Lockstep's, a radix sort) %.2f s; window pass and the rest (window job - "
+        + "row job - shuffle - group sort: states, aggregates, ordering tied rows) %.2f s%n",
+        c.shuffle(), c.keySort(), c.keyComparator(), c.groupSort(), c.aggregation());
+    System.out.printf("ceilings: with this sort and no aggregation cost %.2f; with no sort and no aggregation cost (the shuffle "
+        + "alone) %.2f%n", c.ceilingWithSort(), c.ceilingShuffleOnly());
+  }
+
+  static final String WINDOW = "lockstep, window features";
+  static final String ROW = "lockstep, row features only";
+  static final String READ_WRITE = "spark: read -> write";
+  static final String SHUFFLE = "spark: + shuffle by key";
+  static final String SORT_KEY = "spark: + sort (hash, key, time, order)";
+  static final String SORT_HASH = "spark: + sort (hash) only";
+  static final String SORT_GROUP = "spark: + sort (group) only, Lockstep's order";
+
+  /** Differences between neighbouring jobs of one run (best times in seconds, by job name). */
+  record Costs(Map<String, Double> t) {
+    double ratio() {
+      return t.get(ROW) / t.get(WINDOW);
+    }
+
+    double shuffle() {
+      return t.get(SHUFFLE) - t.get(READ_WRITE);
+    }
+
+    double keySort() {
+      return t.get(SORT_KEY) - t.get(SHUFFLE);
+    }
+
+    double keyComparator() {
+      return t.get(SORT_KEY) - t.get(SORT_HASH);
+    }
+
+    double groupSort() {
+      return t.get(SORT_GROUP) - t.get(SHUFFLE);
+    }
+
+    double aggregation() {
+      return t.get(WINDOW) - t.get(ROW) - (t.get(SORT_GROUP) - t.get(READ_WRITE));
+    }
+
+    /** The ratio if the window pass cost nothing beyond Spark's shuffle and the group sort (and scoring as in the row job). */
+    double ceilingWithSort() {
+      return t.get(ROW) / (t.get(ROW) + t.get(SORT_GROUP) - t.get(READ_WRITE));
+    }
+
+    /** The ratio if only the shuffle were left. */
+    double ceilingShuffleOnly() {
+      return t.get(ROW) / (t.get(ROW) + shuffle());
+    }
+  }
+
+  private static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static Dataset<Row> shuffle(Dataset<Row> in, String key, SparkBench.Options o) {

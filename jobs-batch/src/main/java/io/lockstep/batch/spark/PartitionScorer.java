@@ -24,9 +24,12 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * per JVM), lazily: rows are pulled from Spark's iterator and predictions handed back a batch at a
  * time, so a partition never sits in memory.
  *
- * <p>With window features the partition must hold whole keys, sorted by {@code (key, time, file,
- * position)} ({@link WindowOrder}): each key's events then pass through one {@link KeyWindowState}
- * in the order docs/spec.md (Window features) prescribes, and the state is dropped when the next key starts.
+ * <p>With window features the partition must hold whole keys in {@link WindowOrder}: runs of equal
+ * key hash, each key's events in {@code (time, file, position)} once {@link TieOrder} has ordered
+ * the rows Spark's sort left tied. Each key's events then pass through
+ * one {@link KeyWindowState} in the order docs/spec.md (Window features) prescribes; the states of a
+ * run ({@link HashRunStates}: one per distinct key, should hashes collide) are dropped when the next
+ * run starts.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final ScoringPlan plan;
@@ -56,8 +59,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final ArrayDeque<InternalRow> out = new ArrayDeque<>();
     private final RowArena arena;
     private final double[] windowValues;
-    private String currentKey;
-    private KeyWindowState state;
+    /** With window features: the states of the current hash run, and where the row's {@link WindowOrder#GROUP} is. */
+    private final HashRunStates states;
+    private final int groupIndex;
     private long read;
     private long scored;
     private long dead;
@@ -68,22 +72,31 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     Run(ScoringPlan plan, Iterator<InternalRow> input) {
       this.plan = plan;
-      this.input = input;
       this.layout = plan.layout();
       this.fields = new InternalFields(layout.schema());
-      this.arena = new RowArena(layout.sparkSchema().size());
+      this.arena = new RowArena();
       ExecutorModels.Model model = ExecutorModels.get(plan.bundle().value());
       this.windows = model.windows();
       this.buffer = new ScoringBuffer<InternalRow>(model.pipeline(), model.scorer().newBatch(plan.batchSize())).onBatch(batchStats::add);
       this.predictions = new PredictionRows(model.bundle(), model.scorer().fields(), plan.keep(), layout, plan.inlineDeadLetters(),
           plan.emitFeatures());
       this.windowValues = windows.isEmpty() ? null : new double[windows.size()];
+      this.states = windows.isEmpty() ? null : new HashRunStates(windows::newState);
+      this.groupIndex = layout.sparkSchema().size();
+      this.input = windows.isEmpty() ? input : tieOrder(input, model.bundle().spec().time());
       this.drift = model.bundle().profile().map(p -> new LiveBins(p, model.pipeline().columnNames(), model.scorer().fields()))
           .orElse(null);
       this.budget = plan.deadLetterPolicy().newBudget();
       TaskContext task = TaskContext.get();
       this.deadFile = plan.inlineDeadLetters() ? null
           : plan.deadLetters().writer(task == null ? 0 : task.partitionId(), plan.hadoopConf().value().value());
+    }
+
+    /** The partition in full window order: Spark sorted it by the group alone ({@link TieOrder}). */
+    private Iterator<InternalRow> tieOrder(Iterator<InternalRow> sorted, String timeField) {
+      org.apache.avro.Schema.Field time = layout.schema().getField(timeField);
+      boolean micros = io.lockstep.spec.FieldType.of(time.schema()).micros();
+      return new TieOrder(sorted, groupIndex, time.pos(), micros, layout.fileIndex(), layout.posIndex());
     }
 
     @Override
@@ -131,10 +144,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           deadLetter(row, Reason.missing(key == null ? windows.keyField() : windows.timeField()), key);
           return;
         }
-        if (!key.equals(currentKey)) {
-          currentKey = key;
-          state = windows.newState();
-        }
+        KeyWindowState state = states.of(WindowOrder.run(row.getLong(groupIndex)), key);
         windows.observe(state, time, fields, windowValues);
         values = windowValues;
       }

@@ -16,15 +16,10 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  * asked for the next one, and predictions are handed out before the next batch starts filling).
  */
 final class RowArena {
-  private final int fields;
   private byte[] bytes = new byte[1 << 16];
   private int used;
   private UnsafeRow[] rows = new UnsafeRow[64];
   private int count;
-
-  RowArena(int fields) {
-    this.fields = fields;
-  }
 
   /** A copy of {@code row} valid until the next {@link #clear()}. */
   InternalRow keep(InternalRow row) {
@@ -40,8 +35,9 @@ final class RowArena {
       rows = java.util.Arrays.copyOf(rows, count * 2);
     }
     UnsafeRow kept = rows[count];
-    if (kept == null) {
-      kept = rows[count] = new UnsafeRow(fields);
+    if (kept == null || kept.numFields() != u.numFields()) {
+      // Rows may carry columns after the layout's (the window sort group): the offsets follow the row's own width.
+      kept = rows[count] = new UnsafeRow(u.numFields());
     }
     count++;
     kept.pointTo(bytes, org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET + used, size);

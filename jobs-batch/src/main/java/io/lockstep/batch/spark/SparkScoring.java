@@ -1,6 +1,8 @@
 package io.lockstep.batch.spark;
 
 import io.lockstep.bundle.Bundle;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
@@ -25,9 +27,15 @@ public final class SparkScoring {
    *     {@code spark.sql.shuffle.partitions} (and adaptive execution)
    */
   static Dataset<Row> score(Dataset<Row> decoded, ScoringPlan plan, ExecutorModels.Model model, int shufflePartitions) {
+    return score(decoded, plan, model, shufflePartitions, WindowOrder.XXHASH64);
+  }
+
+  /** @param keyHash the 64-bit key hash of the {@link WindowOrder} (tests inject one under which keys collide) */
+  static Dataset<Row> score(Dataset<Row> decoded, ScoringPlan plan, ExecutorModels.Model model, int shufflePartitions,
+                            UnaryOperator<Column> keyHash) {
     Bundle bundle = model.bundle();
     Dataset<Row> ordered = model.windows().isEmpty() ? decoded
-        : WindowOrder.apply(decoded, bundle.spec(), bundle.inputSchema(), shufflePartitions);
+        : WindowOrder.apply(decoded, bundle.spec(), bundle.inputSchema(), shufflePartitions, keyHash);
     StructType out = outputSchema(plan, model);
     if (!(ordered instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
       throw new IllegalStateException("Lockstep scores in the executors and needs a classic Spark session "

@@ -1,12 +1,21 @@
 package io.lockstep.batch.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.shiftleft;
+import static org.apache.spark.sql.functions.shiftright;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.lockstep.spec.FeatureSpec;
 import io.lockstep.spec.FieldType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -15,22 +24,46 @@ import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.types.StructField;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
- * The order window features need (docs/spec.md, Window features): all events of a key in one partition, sorted by
- * {@code (time, input order)}. One shuffle by key, then a sort within partitions by
- * {@code (hash of key, key, time in millis, file, position)} so that each key's events are contiguous and
- * {@link PartitionScorer} can stream them through one window state at a time: no self-join, no
- * per-key collection. Input order is the file path and line (or record number) carried from the
- * read, never a value computed after a shuffle.
+ * The order window features need (docs/spec.md, Window features): all events of a key in one
+ * partition, each key's events in {@code (time, input order)}. One shuffle by key, then a sort
+ * within partitions by one long, the group ({@link #GROUP}, computed after the shuffle): the high
+ * 32 bits of {@code xxhash64(key)} above the event time in 1.024-second buckets (clamped to 32 bits
+ * unsigned). {@link TieOrder} then puts the rows of equal group in {@code (time, file, position)}
+ * order as they stream into {@link PartitionScorer}.
+ *
+ * <p>Why one long: Spark sorts a single integral column with a radix sort and no row comparator.
+ * The order before, {@code (xxhash64(key), key, time, file, position)}, was a comparison sort
+ * whose 8-byte prefix (the hash) tied on every comparison inside a key's events, each going on to
+ * the full-row comparator (key bytes, then time, then order): most of the sort's cost in
+ * {@code SparkWindowBench}. Rows of equal group are rare (one key's events within about a second)
+ * and few, so ordering them in the task costs next to nothing. Since the bucket is monotone in
+ * time, the resulting order is {@code (hash32, time, file, position)}: each key's events are in
+ * window order, and the keys of one hash run are interleaved only when their 32-bit hashes collide.
+ * {@link PartitionScorer} keeps one window state per distinct key within a run of equal hashes
+ * ({@link HashRunStates}), so colliding keys never share a state. No self-join, no per-key
+ * collection. Input order is the file index and line (or record number) carried from the read,
+ * never a value computed after a shuffle.
  */
-final class WindowOrder {
+public final class WindowOrder {
   private WindowOrder() {}
 
+  /** The sort group column, appended after the {@link InputLayout} columns (index {@code layout.sparkSchema().size()}). */
+  static final String GROUP = "_ls_group";
+
+  /** The hash whose high 32 bits make a key's run: Spark's {@code xxhash64}. Tests inject a colliding one. */
+  static final UnaryOperator<Column> XXHASH64 = k -> xxhash64(k);
+
+  /** Bits of the event time in millis dropped for the bucket: 2^10 ms buckets span 139 years from 1970 in 32 bits. */
+  static final int BUCKET_SHIFT = 10;
+
   static Dataset<Row> apply(Dataset<Row> input, FeatureSpec spec, Schema inputSchema, int partitions) {
+    return apply(input, spec, inputSchema, partitions, XXHASH64);
+  }
+
+  /** @param keyHash a 64-bit hash of the key column (the high 32 bits are used) */
+  static Dataset<Row> apply(Dataset<Row> input, FeatureSpec spec, Schema inputSchema, int partitions, UnaryOperator<Column> keyHash) {
     Column key = col(quote(spec.key()));
     Column time = col(quote(spec.time()));
     boolean micros = FieldType.of(inputSchema.getField(spec.time()).schema()).micros();
@@ -39,19 +72,32 @@ final class WindowOrder {
     List<String> alwaysNull = alwaysNull(input);
     Dataset<Row> slim = alwaysNull.isEmpty() ? input : input.drop(alwaysNull.toArray(new String[0]));
     Dataset<Row> byKey = partitions > 0 ? slim.repartition(partitions, key) : slim.repartition(key);
-    // A 64-bit hash of the key sorts first: Spark's sort compares an 8-byte prefix of the first
-    // column, which for string keys sharing a prefix ("user_123…") almost never decides; the key
-    // itself follows, so colliding hashes still keep each key's events contiguous.
-    Dataset<Row> sorted = byKey.sortWithinPartitions(xxhash64(key), key, millis, col(InputLayout.FILE), col(InputLayout.POS));
-    if (alwaysNull.isEmpty()) {
-      return sorted;
-    }
-    // The layout again, column for column (a projection after the sort keeps its order).
+    // Computed after the exchange (a projection on the reduce side): it costs no shuffle bytes.
+    Dataset<Row> grouped = byKey.withColumn(GROUP, group(keyHash.apply(key), millis));
+    Dataset<Row> sorted = grouped.sortWithinPartitions(col(GROUP));
+    // The layout again, column for column, then the group (a projection after the sort keeps its order).
     List<Column> cols = new ArrayList<>();
     for (StructField f : input.schema().fields()) {
       cols.add(alwaysNull.contains(f.name()) ? lit(null).cast(f.dataType()).as(f.name()) : col(quote(f.name())));
     }
+    cols.add(col(GROUP));
     return sorted.select(cols.toArray(new Column[0]));
+  }
+
+  /**
+   * {@code hash[63..32] << 32 | clamp(millis >> 10, 0, 2^32 - 1)}: compared as a signed long it
+   * orders by the hash's high half, then by the time bucket (unsigned in the low half). Null when
+   * the time is null (the row is dead-lettered, never enters a state).
+   */
+  public static Column group(Column hash, Column millis) {
+    Column high = shiftleft(shiftright(hash, 32), 32);
+    Column bucket = greatest(lit(0L), least(lit(0xFFFF_FFFFL), shiftright(millis, BUCKET_SHIFT)));
+    return when(millis.isNotNull(), high.bitwiseOR(bucket));      // least/greatest skip nulls: say it
+  }
+
+  /** The run a {@link #group} value belongs to: its high 32 bits (the key hash's). */
+  static long run(long group) {
+    return group >> 32;
   }
 
   /**

@@ -20,7 +20,7 @@ class RowArenaTest {
   @Test
   void keptRowsSurviveTheSourceRowBeingReusedAndTheArenaGrowing() {
     UnsafeProjection project = UnsafeProjection.create(SCHEMA);   // reuses one output row, as Spark's iterators do
-    RowArena arena = new RowArena(3);
+    RowArena arena = new RowArena();
     List<InternalRow> kept = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {                              // ~200 kB: the 64 kB arena grows twice
       UnsafeRow row = project.apply(new GenericInternalRow(new Object[] {UTF8String.fromString("key-" + i), i * 0.5, (long) i}));
@@ -36,7 +36,7 @@ class RowArenaTest {
   @Test
   void afterClearTheNextBatchReusesTheSpaceAndHoldsItsOwnValues() {
     UnsafeProjection project = UnsafeProjection.create(SCHEMA);
-    RowArena arena = new RowArena(3);
+    RowArena arena = new RowArena();
     for (int batch = 0; batch < 3; batch++) {
       arena.clear();
       List<InternalRow> kept = new ArrayList<>();
@@ -52,7 +52,7 @@ class RowArenaTest {
 
   @Test
   void rowsThatAreNotUnsafeRowsAreCopied() {
-    RowArena arena = new RowArena(3);
+    RowArena arena = new RowArena();
     GenericInternalRow source = new GenericInternalRow(new Object[] {UTF8String.fromString("a"), 1.0, 1L});
     InternalRow kept = arena.keep(source);
     source.update(2, 2L);
