@@ -34,7 +34,8 @@ import org.apache.spark.sql.functions;
  *       shuffle by key; + a sort within partitions by {@code (xxhash64(key), key, time, input order)}
  *       (Lockstep's window order before issue 15); + the sort by the hash alone (one column: Spark's
  *       radix sort, no row comparator); + the sort Lockstep's window order now makes Spark do: by one
- *       long, the group ({@link WindowOrder#group}), also a radix sort.</li>
+ *       long, the group ({@link WindowOrder#group}, computed before the shuffle and shuffled with the
+ *       row), also a radix sort.</li>
  * </ul>
  * Differences between neighbours give the cost of the shuffle, of each sort, of the old sort's
  * comparator (beyond the radix sort of the hash), and (window job − row job − shuffle − group sort)
@@ -80,8 +81,8 @@ public final class SparkWindowBench {
     jobs.put(SORT_HASH, v -> plain(spark, o, input,
         in -> shuffle(in, key, o).sortWithinPartitions(xxhash64(col(key)))));
     jobs.put(SORT_GROUP, v -> plain(spark, o, input,
-        in -> shuffle(in, key, o).withColumn("_group", WindowOrder.group(xxhash64(col(key)), col(time)))
-            .sortWithinPartitions(col("_group")).drop("_group")));
+        in -> shuffle(in.withColumn("_group", WindowOrder.group(xxhash64(col(key)), col(time))), key, o)
+            .sortWithinPartitions(col("_group"))));
     String loadBefore = load();
     Map<String, Double> best = new LinkedHashMap<>();
     for (Map.Entry<String, Function<Void, Double>> job : jobs.entrySet()) {
