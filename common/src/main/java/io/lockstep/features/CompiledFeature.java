@@ -4,6 +4,7 @@ import io.lockstep.deadletter.Reason;
 import io.lockstep.spec.FeatureDef;
 import io.lockstep.spec.FieldType;
 import io.lockstep.spec.Op;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -23,6 +24,12 @@ final class CompiledFeature {
   private final Reason missingReason;
   private final Reason nanReason;
   private final Op.OneHot oneHot;
+  /**
+   * The one-hot values as UTF-8, to match an Avro {@code Utf8} value by its bytes without making a
+   * String per record; null unless every value survives UTF-8 encoding unchanged and holds no U+FFFD
+   * (what malformed bytes decode to), the cases where only the String comparison is exact.
+   */
+  private final byte[][] oneHotUtf8;
 
   CompiledFeature(FeatureDef def, int fieldIndex, int windowSlot, FieldType type, int column) {
     this.name = def.name();
@@ -36,6 +43,8 @@ final class CompiledFeature {
     this.missingReason = Reason.missing(def.from() == null ? def.name() : def.from());
     this.nanReason = Reason.nan(def.name());
     this.oneHot = !list.isEmpty() && list.get(list.size() - 1) instanceof Op.OneHot h ? h : null;
+    this.oneHotUtf8 = oneHot == null || !oneHot.values().stream().allMatch(CompiledFeature::matchableAsUtf8) ? null
+        : oneHot.values().stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
   }
 
   int width() {
@@ -75,6 +84,14 @@ final class CompiledFeature {
     for (; i < ops.length; i++) {
       Op op = ops[i];
       if (op instanceof Op.OneHot h) {
+        if (!numeric && cur instanceof org.apache.avro.util.Utf8 u && oneHotUtf8 != null) {
+          // Valid UTF-8 decodes and re-encodes to itself, so equal bytes <=> equal text; malformed
+          // bytes decode to U+FFFD, which no value holds here, so they match nothing either way.
+          for (int j = 0; j < oneHotUtf8.length; j++) {
+            out[base + column + j] = sameBytes(oneHotUtf8[j], u) ? 1f : 0f;
+          }
+          return null;
+        }
         String text = numeric ? ValueText.ofNumber(x) : ValueText.of(cur);
         List<String> values = h.values();
         for (int j = 0; j < values.size(); j++) {
@@ -102,6 +119,14 @@ final class CompiledFeature {
     }
     out[base + column] = (float) x;
     return null;
+  }
+
+  private static boolean matchableAsUtf8(String v) {
+    return v.indexOf('\uFFFD') < 0 && new String(v.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(v);
+  }
+
+  private static boolean sameBytes(byte[] value, org.apache.avro.util.Utf8 u) {
+    return value.length == u.getByteLength() && java.util.Arrays.equals(value, 0, value.length, u.getBytes(), 0, value.length);
   }
 
   private static double apply(Op op, double x) {

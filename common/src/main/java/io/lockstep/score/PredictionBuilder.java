@@ -1,5 +1,6 @@
 package io.lockstep.score;
 
+import io.lockstep.avro.AvroBinaryWriter;
 import io.lockstep.avro.PredictionSchema;
 import io.lockstep.bundle.Bundle;
 import io.lockstep.features.FieldAccessor;
@@ -34,6 +35,9 @@ public final class PredictionBuilder {
   private final String modelId;
   private final Utf8 modelIdUtf8;
   private final ValueWriter[] passthroughWriters;
+  /** The passthrough fields written with {@link #out}, or null when one is not a primitive (then the encoder writes). */
+  private final FastWriter[] fastWriters;
+  private final AvroBinaryWriter out = new AvroBinaryWriter(256);
   private final PredictionField.Type[] predictionTypes;
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
   private BinaryEncoder encoder;
@@ -60,6 +64,11 @@ public final class PredictionBuilder {
     for (int i = 0; i < passthroughWriters.length; i++) {
       passthroughWriters[i] = ValueWriter.nullable(schema.getFields().get(i).schema());
     }
+    FastWriter[] fast = new FastWriter[passthrough.size()];
+    for (int i = 0; i < fast.length; i++) {
+      fast[i] = FastWriter.nullable(schema.getFields().get(i).schema());
+    }
+    fastWriters = java.util.Arrays.asList(fast).contains(null) ? null : fast;
     predictionTypes = fields.stream().map(PredictionField::type).toArray(PredictionField.Type[]::new);
   }
 
@@ -108,6 +117,9 @@ public final class PredictionBuilder {
    * @param input the input record's fields (positions of {@code input.avsc})
    */
   public byte[] encode(FieldAccessor input, String[] extras, BatchScorer batch, int row, Long eventTime, long scoredAt) {
+    if (fastWriters != null) {
+      return encodeFast(input, extras, batch, row, eventTime, scoredAt);
+    }
     bytes.reset();
     encoder = EncoderFactory.get().binaryEncoder(bytes, encoder);
     try {
@@ -141,6 +153,62 @@ public final class PredictionBuilder {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /** {@link #encode} when every passthrough field is a primitive: Avro binary written by hand into a reused array. */
+  private byte[] encodeFast(FieldAccessor input, String[] extras, BatchScorer batch, int row, Long eventTime, long scoredAt) {
+    AvroBinaryWriter w = out.reset();
+    for (int i = 0; i < passthroughInput.length; i++) {
+      Object v = passthroughInput[i] >= 0 ? input.get(passthroughInput[i])
+          : extras == null || passthroughExtra[i] < 0 ? null : extras[passthroughExtra[i]];
+      if (v == null) {
+        w.writeInt(0);
+      } else {
+        w.writeInt(1);
+        fastWriters[i].write(v, w);
+      }
+    }
+    for (int f = 0; f < predictionTypes.length; f++) {
+      switch (predictionTypes[f]) {
+        case FLOAT -> w.writeFloat(batch.getFloat(f, row));
+        case DOUBLE -> w.writeDouble(batch.getDouble(f, row));
+        case LONG -> w.writeLong(batch.getLong(f, row));
+        case STRING -> w.writeString(batch.getString(f, row));
+      }
+    }
+    w.writeString(modelIdUtf8);
+    if (eventTimePos >= 0) {
+      if (eventTime == null) {
+        w.writeInt(0);
+      } else {
+        w.writeInt(1);
+        w.writeLong(eventTime);
+      }
+    }
+    if (scoredAtPos >= 0) {
+      w.writeLong(scoredAt);
+    }
+    return w.toByteArray();
+  }
+
+  /** Writes the non-null branch of a {@code ["null", T]} passthrough field, T primitive, as {@code GenericDatumWriter} does. */
+  @FunctionalInterface
+  private interface FastWriter {
+    void write(Object value, AvroBinaryWriter out);
+
+    /** Null for a branch that is not a primitive (enum, record, array, fixed...). */
+    static FastWriter nullable(Schema union) {
+      Schema type = union.getTypes().get(1);
+      return switch (type.getType()) {
+        case STRING -> (v, out) -> out.writeString((CharSequence) v);
+        case LONG -> (v, out) -> out.writeLong(((Number) v).longValue());
+        case INT -> (v, out) -> out.writeInt(((Number) v).intValue());
+        case DOUBLE -> (v, out) -> out.writeDouble(((Number) v).doubleValue());
+        case FLOAT -> (v, out) -> out.writeFloat(((Number) v).floatValue());
+        case BOOLEAN -> (v, out) -> out.writeBoolean((Boolean) v);
+        default -> null;
+      };
+    }
   }
 
   /** Writes one passthrough value of a {@code ["null", T]} field as {@code GenericDatumWriter} does. */

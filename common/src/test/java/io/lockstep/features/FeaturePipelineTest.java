@@ -141,6 +141,29 @@ class FeaturePipelineTest {
   }
 
   @Test
+  void oneHotOfAvroUtf8BytesMatchesItsTextForValidAndMalformedBytes() {
+    FeaturePipeline p = pipeline("  - {name: c, from: s, ops: [{one_hot: [US, \"ü\", 日本, \"\", \"a\\uFFFDb\"]}]}");
+    FeaturePipeline noReplacement = pipeline("  - {name: c, from: s, ops: [{one_hot: [US, \"ü\", 日本, \"\"]}]}");
+    java.util.Random random = new java.util.Random(16);
+    byte[][] seeds = {"US".getBytes(java.nio.charset.StandardCharsets.UTF_8), "ü".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "日本".getBytes(java.nio.charset.StandardCharsets.UTF_8), {}, {'a', (byte) 0xC3, 'b'}, {(byte) 0xFF}, {'U', 'S', 0}};
+    for (int round = 0; round < 5_000; round++) {
+      byte[] bytes = seeds[random.nextInt(seeds.length)].clone();
+      if (bytes.length > 0 && random.nextInt(4) == 0) {
+        bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256); // often malformed
+      }
+      org.apache.avro.util.Utf8 utf8 = new org.apache.avro.util.Utf8(bytes);
+      for (FeaturePipeline pipe : java.util.List.of(p, noReplacement)) {
+        assertThat(run(pipe, rec("s", utf8)).row()).as("%s", java.util.Arrays.toString(bytes))
+            .containsExactly(run(pipe, rec("s", utf8.toString())).row());
+      }
+    }
+    assertThat(run(noReplacement, rec("s", new org.apache.avro.util.Utf8("日本"))).row()).containsExactly(0f, 0f, 1f, 0f);
+    assertThat(run(p, rec("s", new org.apache.avro.util.Utf8(new byte[] {'a', (byte) 0xC3, 'b'}))).row())
+        .containsExactly(0f, 0f, 0f, 0f, 1f);
+  }
+
+  @Test
   void oneHotComparesIntsAndBooleansAsText() {
     FeaturePipeline ints = pipeline("  - {name: c, from: i, ops: [{one_hot: [1, \"3\", 5]}]}");
     assertThat(run(ints, rec("i", 3)).row()).containsExactly(0f, 1f, 0f);

@@ -101,6 +101,8 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   static final class Pending {
     final InputEvent event;
     final GenericData.Record record;
+    /** {@link #record}'s fields, adapted once (features, event time, prediction, dead-letter key read them). */
+    final FieldAccessor fields;
     final String[] extras;
     final ModelSlot slot;
     /** Shadow deployments: the pair this record's two predictions meet in; else null. */
@@ -110,6 +112,7 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     Pending(InputEvent event, GenericData.Record record, String[] extras, ModelSlot slot, Pair pair, boolean shadow) {
       this.event = event;
       this.record = record;
+      this.fields = record == null ? null : FieldAccessor.of(record);
       this.extras = extras;
       this.slot = slot;
       this.pair = pair;
@@ -244,7 +247,8 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
     if (!d.isOk()) {
       sink.rejected(new Pending(e, d.readable(), null, slot, pair, shadow), d.reason());
     } else {
-      slot.buffer.offer(FieldAccessor.of(d.record()), e.windowValues, new Pending(e, d.record(), d.extras(), slot, pair, shadow), sink);
+      Pending p = new Pending(e, d.record(), d.extras(), slot, pair, shadow);
+      slot.buffer.offer(p.fields, e.windowValues, p, sink);
     }
   }
 
@@ -388,12 +392,12 @@ public final class ScoringOperator extends AbstractStreamOperator<OutRecord>
   private void emitPrediction(Pending p, BatchScorer b, int row) {
     InputEvent e = p.event;
     ModelSlot slot = p.slot;
-    Long eventTime = slot.windows.timeMillis(FieldAccessor.of(p.record));
+    Long eventTime = slot.windows.timeMillis(p.fields);
     long now = System.currentTimeMillis();
     byte[] value;
     if (p.pair == null && slot.featureField == null) {
       // The hot path: Avro written straight from the values, no prediction record.
-      value = slot.builder.encode(FieldAccessor.of(p.record), p.extras, b, row, eventTime, now);
+      value = slot.builder.encode(p.fields, p.extras, b, row, eventTime, now);
     } else {
       GenericRecord prediction = slot.builder.build(p.record, p.extras, b, row, eventTime, now);
       if (p.pair != null) {
