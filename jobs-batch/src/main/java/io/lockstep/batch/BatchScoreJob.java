@@ -1,5 +1,7 @@
 package io.lockstep.batch;
 
+import io.lockstep.batch.io.FileFormat;
+import io.lockstep.batch.spark.BundlePrefetch;
 import io.lockstep.batch.spark.SparkScoreJob;
 import io.lockstep.batch.spark.SparkShadow;
 import io.lockstep.batch.spark.SparkScoreOptions;
@@ -32,6 +34,9 @@ public final class BatchScoreJob {
     }
     SparkScoreOptions options = job.options();
     String shadow = job.shadow();
+    // The bundle, its model and a Parquet input's schema load while Spark starts (seconds, cold); the shadow job reads its two bundles itself.
+    BundlePrefetch bundle = shadow != null ? BundlePrefetch.none(options.bundle())
+        : BundlePrefetch.start(options.bundle(), options.inputFormat() == FileFormat.PARQUET ? options.input() : null);
     SparkSession spark = SparkSession.builder().appName("lockstep score " + options.input()).getOrCreate();
     spreadSplits(spark);
     int exit = 0;
@@ -45,7 +50,7 @@ public final class BatchScoreJob {
         System.out.println("lockstep spark: " + twin.divergence().describe() + "; written to " + twin.stats());
         twin.compatibility().ifPresent(r -> System.out.println("lockstep spark: note: a streaming job would reject this candidate: " + r));
       } else {
-        result = SparkScoreJob.run(spark, options);
+        result = SparkScoreJob.run(spark, options, bundle);
       }
       System.out.println(result.line());
       result.driftTable().forEach(System.out::println);

@@ -84,7 +84,7 @@ public final class SparkBench {
           case "--shuffle-partitions" -> shuffle = Integer.parseInt(v);
           case "--dir" -> dir = Path.of(v);
           case "--bundle" -> lr = Path.of(v);
-          case "--windows-bundle" -> windows = Path.of(v);
+          case "--windows-bundle" -> windows = v.equals("none") ? null : Path.of(v);   // none: skip (d)
           default -> throw new IllegalArgumentException("unknown flag " + args[i]
               + "; flags: --rows --naive-rows --batch-size --runs --dir --bundle --windows-bundle --shuffle-partitions");
         }
@@ -128,6 +128,9 @@ public final class SparkBench {
     System.out.printf("(c) no-op read->write   %,12.0f rows/s%n", noop);
     System.out.printf("ours / naive = %.1fx (goal >= 10x); ours / no-op = %.2f (goal >= 0.6)%n", ours / naive, ours / noop);
 
+    if (o.windowsBundle() == null) {
+      return;
+    }
     Bundle windows = BundleLoader.load(o.windowsBundle());
     Path rowOnly = rowFeaturesOnly(windows, o.dir().resolve("windows-row-features-bundle"));
     String wInput = generate(spark, windows, o.rows(), o.dir().resolve("windows-" + o.rows() + ".parquet"));

@@ -50,6 +50,8 @@ import org.apache.spark.sql.types.StructType;
  * Each prints {@code <job>: R rows in T s} on stdout.
  */
 public final class SparkColdJobs {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkColdJobs.class);
+
   private SparkColdJobs() {}
 
   public static void main(String[] args) throws Exception {
@@ -66,6 +68,7 @@ public final class SparkColdJobs {
         return;
       }
       long start = System.nanoTime();
+      LOG.info("{}: timer started (first read to end of write)", job);
       switch (job) {
         case "io-floor" -> ioFloor(spark, bundle, args[2], args[3]);
         case "batched" -> batched(spark, bundle, args[2], args[3]);

@@ -34,7 +34,8 @@ import org.apache.spark.sql.functions;
  *       shuffle by key; + a sort within partitions by {@code (xxhash64(key), key, time, input order)}
  *       (Lockstep's window order before issue 15); + the sort by the hash alone (one column: Spark's
  *       radix sort, no row comparator); + the sort Lockstep's window order now makes Spark do: by one
- *       long, the group ({@link WindowOrder#group}), also a radix sort.</li>
+ *       long, the group ({@link WindowOrder#group}, computed before the shuffle and shuffled with the
+ *       row), also a radix sort.</li>
  * </ul>
  * Differences between neighbours give the cost of the shuffle, of each sort, of the old sort's
  * comparator (beyond the radix sort of the hash), and (window job − row job − shuffle − group sort)
@@ -68,7 +69,7 @@ public final class SparkWindowBench {
     String time = windows.spec().time();
     System.out.printf("Spark %s, master %s, %d cores; %,d rows of %s, shuffle partitions %s%n", spark.version(),
         spark.sparkContext().master(), spark.sparkContext().defaultParallelism(), o.rows(), windows.id(),
-        o.shufflePartitions() > 0 ? o.shufflePartitions() : spark.conf().get("spark.sql.shuffle.partitions"));
+        shufflePartitions(spark, o, input));
 
     Map<String, Function<Void, Double>> jobs = new LinkedHashMap<>();
     jobs.put(WINDOW, v -> lockstep(spark, o, windows.dir(), input));
@@ -80,30 +81,50 @@ public final class SparkWindowBench {
     jobs.put(SORT_HASH, v -> plain(spark, o, input,
         in -> shuffle(in, key, o).sortWithinPartitions(xxhash64(col(key)))));
     jobs.put(SORT_GROUP, v -> plain(spark, o, input,
-        in -> shuffle(in, key, o).withColumn("_group", WindowOrder.group(xxhash64(col(key)), col(time)))
-            .sortWithinPartitions(col("_group")).drop("_group")));
+        in -> shuffle(in.withColumn("_group", WindowOrder.group(xxhash64(col(key)), col(time))), key, o)
+            .sortWithinPartitions(col("_group"))));
     String loadBefore = load();
     Map<String, Double> best = new LinkedHashMap<>();
+    Map<String, Double> bestCpu = new LinkedHashMap<>();
     for (Map.Entry<String, Function<Void, Double>> job : jobs.entrySet()) {
       System.out.printf("  warm-up %s: %.2f s%n", job.getKey(), job.getValue().apply(null));
     }
     for (int r = 0; r < o.runs(); r++) {
       for (Map.Entry<String, Function<Void, Double>> job : jobs.entrySet()) {
+        double cpu0 = cpuSeconds();
         double s = job.getValue().apply(null);
-        System.out.printf("  run %d %s: %.2f s%n", r + 1, job.getKey(), s);
+        double cpu = cpuSeconds() - cpu0;
+        System.out.printf("  run %d %s: %.2f s, %.2f CPU s%n", r + 1, job.getKey(), s, cpu);
         best.merge(job.getKey(), s, Math::min);
+        bestCpu.merge(job.getKey(), cpu, Math::min);
       }
     }
     System.out.printf("%nbest of %d, %,d rows (load average before: %s; after: %s):%n", o.runs(), o.rows(), loadBefore, load());
-    best.forEach((k, s) -> System.out.printf("  %-50s %7.2f s %,12.0f rows/s%n", k, s, o.rows() / s));
-    Costs c = new Costs(best);
-    System.out.printf("window / row-only = %.2f (goal >= 0.6)%n", c.ratio());
+    System.out.printf("  %-50s %9s %12s %9s%n", "job", "s", "rows/s", "CPU s");
+    best.forEach((k, s) -> System.out.printf("  %-50s %9.2f %,12.0f %9.2f%n", k, s, o.rows() / s, bestCpu.get(k)));
+    report("wall clock", new Costs(best));
+    report("CPU time of the JVM (all its threads; steadier than the wall clock on a loaded machine)", new Costs(bestCpu));
+  }
+
+  private static void report(String what, Costs c) {
+    System.out.printf("%n%s:%nwindow / row-only = %.2f (goal >= 0.6)%n", what, c.ratio());
     System.out.printf("costs: shuffle %.2f s; sort by (hash, key, time, order) %.2f s, of which the comparator beyond the hash "
         + "prefix %.2f s; sort by the group alone (Lockstep's, a radix sort) %.2f s; window pass and the rest (window job - "
         + "row job - shuffle - group sort: states, aggregates, ordering tied rows) %.2f s%n",
         c.shuffle(), c.keySort(), c.keyComparator(), c.groupSort(), c.aggregation());
     System.out.printf("ceilings: with this sort and no aggregation cost %.2f; with no sort and no aggregation cost (the shuffle "
         + "alone) %.2f%n", c.ceilingWithSort(), c.ceilingShuffleOnly());
+  }
+
+  private static String shufflePartitions(SparkSession spark, SparkBench.Options o, String input) {
+    int n = WindowOrder.partitions(spark.read().parquet(input), o.shufflePartitions());
+    return n > 0 ? n + "" : spark.conf().get("spark.sql.shuffle.partitions") + " (spark.sql.shuffle.partitions)";
+  }
+
+  /** CPU time of this JVM so far: in local mode, driver and executor threads alike. */
+  private static double cpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
   }
 
   static final String WINDOW = "lockstep, window features";
@@ -114,7 +135,7 @@ public final class SparkWindowBench {
   static final String SORT_HASH = "spark: + sort (hash) only";
   static final String SORT_GROUP = "spark: + sort (group) only, Lockstep's order";
 
-  /** Differences between neighbouring jobs of one run (best times in seconds, by job name). */
+  /** Differences between neighbouring jobs of one run (best wall or CPU seconds, by job name). */
   record Costs(Map<String, Double> t) {
     double ratio() {
       return t.get(ROW) / t.get(WINDOW);
@@ -159,9 +180,11 @@ public final class SparkWindowBench {
     }
   }
 
+  /** Shuffled into as many partitions as Lockstep's window order takes ({@link WindowOrder#partitions}). */
   private static Dataset<Row> shuffle(Dataset<Row> in, String key, SparkBench.Options o) {
     Dataset<Row> ordered = in.withColumn("_order", functions.monotonically_increasing_id());
-    return o.shufflePartitions() > 0 ? ordered.repartition(o.shufflePartitions(), col(key)) : ordered.repartition(col(key));
+    int n = WindowOrder.partitions(in, o.shufflePartitions());
+    return n > 0 ? ordered.repartition(n, col(key)) : ordered.repartition(col(key));
   }
 
   private static double lockstep(SparkSession spark, SparkBench.Options o, Path bundle, String input) {

@@ -115,7 +115,16 @@ public final class InputLayout implements Serializable {
    * The column carries the reason's wire text, read back here into the typed value.
    */
   public Reason decodeFailure(InternalRow row) {
-    if (!row.isNullAt(reasonIndex())) {
+    return decodeFailure(row, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #decodeFailure(InternalRow)} for a row that carries only the layout's first
+   * {@code width} columns (the window order drops trailing columns that are null for the whole
+   * input): the reason column, if past them, is null.
+   */
+  public Reason decodeFailure(InternalRow row, int width) {
+    if (reasonIndex() < width && !row.isNullAt(reasonIndex())) {
       return Reason.parse(row.getUTF8String(reasonIndex()).toString());
     }
     for (int i = 0; i < fieldCount; i++) {

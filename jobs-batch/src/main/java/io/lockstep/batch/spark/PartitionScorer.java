@@ -59,9 +59,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final ArrayDeque<InternalRow> out = new ArrayDeque<>();
     private final RowArena arena;
     private final double[] windowValues;
-    /** With window features: the states of the current hash run, and where the row's {@link WindowOrder#GROUP} is. */
+    /** With window features: the states of the current hash run. */
     private final HashRunStates states;
-    private final int groupIndex;
+    /**
+     * Layout columns the rows carry: all of them without window features; with them, those before
+     * the row's last column, the {@link WindowOrder#GROUP} (the order drops trailing null columns).
+     */
+    private int width = Integer.MAX_VALUE;
     private long read;
     private long scored;
     private long dead;
@@ -82,7 +86,6 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           plan.emitFeatures());
       this.windowValues = windows.isEmpty() ? null : new double[windows.size()];
       this.states = windows.isEmpty() ? null : new HashRunStates(windows::newState);
-      this.groupIndex = layout.sparkSchema().size();
       this.input = windows.isEmpty() ? input : tieOrder(input, model.bundle().spec().time());
       this.drift = model.bundle().profile().map(p -> new LiveBins(p, model.pipeline().columnNames(), model.scorer().fields()))
           .orElse(null);
@@ -96,7 +99,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private Iterator<InternalRow> tieOrder(Iterator<InternalRow> sorted, String timeField) {
       org.apache.avro.Schema.Field time = layout.schema().getField(timeField);
       boolean micros = io.lockstep.spec.FieldType.of(time.schema()).micros();
-      return new TieOrder(sorted, groupIndex, time.pos(), micros, layout.fileIndex(), layout.posIndex());
+      return new TieOrder(sorted, time.pos(), micros, layout.fileIndex(), layout.posIndex());
     }
 
     @Override
@@ -130,7 +133,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       read++;
       budget.read();
       InternalRow row = arena.keep(next);
-      Reason failure = layout.decodeFailure(row);
+      if (windowValues != null) {
+        width = row.numFields() - 1;
+      }
+      Reason failure = layout.decodeFailure(row, width);
       if (failure != null) {
         deadLetter(row, failure, windows.key(this.fields.of(row)));
         return;
@@ -144,7 +150,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           deadLetter(row, Reason.missing(key == null ? windows.keyField() : windows.timeField()), key);
           return;
         }
-        KeyWindowState state = states.of(WindowOrder.run(row.getLong(groupIndex)), key);
+        KeyWindowState state = states.of(WindowOrder.run(row.getLong(width)), key);
         windows.observe(state, time, fields, windowValues);
         values = windowValues;
       }
@@ -166,8 +172,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     }
 
     private void deadLetter(InternalRow row, Reason reason, String key) {
-      byte[] bytes = row.isNullAt(layout.bytesIndex()) ? null : row.getBinary(layout.bytesIndex());
-      String text = row.isNullAt(layout.textIndex()) ? null : row.getUTF8String(layout.textIndex()).toString();
+      byte[] bytes = absent(row, layout.bytesIndex()) ? null : row.getBinary(layout.bytesIndex());
+      String text = absent(row, layout.textIndex()) ? null : row.getUTF8String(layout.textIndex()).toString();
       String source = layout.source(row);
       DeadLetter dl = bytes != null
           ? DeadLetter.ofBytes(reason, DeadLetter.Level.SPARK, source, key, bytes)
@@ -180,6 +186,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       } else {
         out.add(predictions.deadLetter(dl.toJson(cap)));
       }
+    }
+
+    private boolean absent(InternalRow row, int column) {
+      return column >= width || row.isNullAt(column);
     }
 
     /** Rows from Spark's readers carry no original text: the input fields as a JSON object stand in. */

@@ -51,10 +51,19 @@ public final class SparkScoreJob {
   }
 
   public static Result run(SparkSession spark, SparkScoreOptions options) {
+    return run(spark, options, BundlePrefetch.none(options.bundle()));
+  }
+
+  /**
+   * As {@link #run(SparkSession, SparkScoreOptions)}, with the bundle read and its model opened by
+   * {@code prefetch} (on a background thread since before the session started, in the job's main).
+   * The run's time starts here all the same: waiting for the bundle counts.
+   */
+  public static Result run(SparkSession spark, SparkScoreOptions options, BundlePrefetch prefetch) {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ShippedBundle bundleFiles = HadoopBundles.read(options.bundle(), conf);
+    ShippedBundle bundleFiles = prefetch.get(options.bundle(), conf);
     ExecutorModels.Model model = ExecutorModels.get(bundleFiles);
     LOG.info("bundle read and its model opened and checked in {} ms", (System.nanoTime() - start) / 1_000_000);
     List<String> files = SparkInput.files(spark, options.input());

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * validated once, here, before Spark starts anything.
  *
  * @param output a directory of part files in {@code outputFormat}; dead letters go to {@code <output>_deadletter/}
- * @param shufflePartitions partitions of the window-feature shuffle (0: Spark's default)
+ * @param shufflePartitions partitions of the window-feature shuffle (0: the default of {@code WindowOrder.partitions})
  * @param emitFeatures also write each prediction's {@code _source} and {@code _features} (training sets, audits)
  * @param deadLetters the cap on dead letters' originals and the dead-letter budget (docs/spec.md, Dead letters)
  * @param metricsJson a local file for the run's counters at the end (docs/spec.md, Metrics), or null
@@ -117,7 +117,8 @@ public record SparkScoreOptions(String bundle, String input, String output, List
     String outputFormat;
 
     @Option(names = "--shuffle-partitions", defaultValue = "0",
-        description = "Partitions of the window-feature shuffle (default: spark.sql.shuffle.partitions).")
+        description = "Partitions of the window-feature shuffle (default: spark.sql.shuffle.partitions if set, "
+            + "else the input's partitions, at least the default parallelism).")
     int shufflePartitions;
 
     @Option(names = "--emit-features", description = "Also write each prediction's _source (file:line) and _features (the model input).")

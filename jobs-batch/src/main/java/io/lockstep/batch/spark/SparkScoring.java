@@ -23,8 +23,7 @@ public final class SparkScoring {
   private SparkScoring() {}
 
   /**
-   * @param shufflePartitions partitions of the window shuffle; 0 leaves it to
-   *     {@code spark.sql.shuffle.partitions} (and adaptive execution)
+   * @param shufflePartitions partitions of the window shuffle; 0 picks them ({@link WindowOrder#partitions})
    */
   static Dataset<Row> score(Dataset<Row> decoded, ScoringPlan plan, ExecutorModels.Model model, int shufflePartitions) {
     return score(decoded, plan, model, shufflePartitions, WindowOrder.XXHASH64);

@@ -9,7 +9,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Finishes the {@link WindowOrder} of one partition: Spark sorts the rows by the one long
- * {@link WindowOrder#GROUP} column alone (a radix sort, no row comparator), which leaves rows of
+ * {@link WindowOrder#GROUP} column (each row's last) alone (a radix sort, no row comparator), which leaves rows of
  * equal group — the same 32-bit key hash and the same 1.024-second time bucket — in whatever order
  * they arrived from the shuffle. This iterator holds one such run of equal group at a time (almost
  * always a single row; at most a key's events within about a second, a few more if hashes collide)
@@ -22,7 +22,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
  */
 final class TieOrder implements Iterator<InternalRow> {
   private final Iterator<InternalRow> input;
-  private final int groupIndex;
   private final Comparator<InternalRow> order;
   private RowArena filling = new RowArena();
   private RowArena draining = new RowArena();
@@ -37,9 +36,8 @@ final class TieOrder implements Iterator<InternalRow> {
    *     {@code floorDiv(t, 1000)} as {@code WindowSet} truncates them (ties within a millisecond go
    *     by input order)
    */
-  TieOrder(Iterator<InternalRow> input, int groupIndex, int timeIndex, boolean micros, int fileIndex, int posIndex) {
+  TieOrder(Iterator<InternalRow> input, int timeIndex, boolean micros, int fileIndex, int posIndex) {
     this.input = input;
-    this.groupIndex = groupIndex;
     this.order = Comparator.<InternalRow>comparingLong(r -> micros ? Math.floorDiv(r.getLong(timeIndex), 1000L) : r.getLong(timeIndex))
         .thenComparingInt(r -> r.isNullAt(fileIndex) ? Integer.MAX_VALUE : r.getInt(fileIndex))
         .thenComparingLong(r -> r.isNullAt(posIndex) ? Long.MAX_VALUE : r.getLong(posIndex));
@@ -55,6 +53,7 @@ final class TieOrder implements Iterator<InternalRow> {
     drained = 0;
     while (input.hasNext()) {
       InternalRow row = input.next();
+      int groupIndex = row.numFields() - 1;
       boolean isNull = row.isNullAt(groupIndex);
       long group = isNull ? 0L : row.getLong(groupIndex);
       boolean startsNext = !fillingRows.isEmpty() && (isNull != fillingNull || group != fillingGroup);

@@ -23,13 +23,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * The order window features need (docs/spec.md, Window features): all events of a key in one
  * partition, each key's events in {@code (time, input order)}. One shuffle by key, then a sort
- * within partitions by one long, the group ({@link #GROUP}, computed after the shuffle): the high
- * 32 bits of {@code xxhash64(key)} above the event time in 1.024-second buckets (clamped to 32 bits
+ * within partitions by one long, the group ({@link #GROUP}): the high 32 bits of
+ * {@code xxhash64(key)} above the event time in 1.024-second buckets (clamped to 32 bits
  * unsigned). {@link TieOrder} then puts the rows of equal group in {@code (time, file, position)}
  * order as they stream into {@link PartitionScorer}.
  *
@@ -49,7 +48,12 @@ import org.apache.spark.sql.types.StructField;
 public final class WindowOrder {
   private WindowOrder() {}
 
-  /** The sort group column, appended after the {@link InputLayout} columns (index {@code layout.sparkSchema().size()}). */
+  /**
+   * The sort group column. The rows this order hands on are the {@link InputLayout} columns less
+   * a trailing run of columns that are a null literal for the whole input ({@link #nullTail}),
+   * then the group: its index is the row's last, {@code row.numFields() - 1}, and a layout column
+   * at or past it is null.
+   */
   static final String GROUP = "_ls_group";
 
   /** The hash whose high 32 bits make a key's run: Spark's {@code xxhash64}. Tests inject a colliding one. */
@@ -62,27 +66,50 @@ public final class WindowOrder {
     return apply(input, spec, inputSchema, partitions, XXHASH64);
   }
 
-  /** @param keyHash a 64-bit hash of the key column (the high 32 bits are used) */
+  /**
+   * The group is computed before the shuffle, in the projection that decodes the input anyway: 8
+   * bytes more per shuffled row, where computing it after the shuffle took a projection that
+   * copies every row once more. Nothing is projected after the sort either: dropped null columns
+   * stay dropped, and {@link PartitionScorer} reads them as null.
+   *
+   * @param keyHash a 64-bit hash of the key column (the high 32 bits are used)
+   */
   static Dataset<Row> apply(Dataset<Row> input, FeatureSpec spec, Schema inputSchema, int partitions, UnaryOperator<Column> keyHash) {
     Column key = col(quote(spec.key()));
     Column time = col(quote(spec.time()));
     boolean micros = FieldType.of(inputSchema.getField(spec.time()).schema()).micros();
     // floorDiv(t, 1000), as WindowSet truncates micros: ties within a millisecond go by input order.
     Column millis = micros ? time.minus(pmod(time, lit(1000L))).divide(lit(1000L)).cast("long") : time;
-    List<String> alwaysNull = alwaysNull(input);
-    Dataset<Row> slim = alwaysNull.isEmpty() ? input : input.drop(alwaysNull.toArray(new String[0]));
-    Dataset<Row> byKey = partitions > 0 ? slim.repartition(partitions, key) : slim.repartition(key);
-    // Computed after the exchange (a projection on the reduce side): it costs no shuffle bytes.
-    Dataset<Row> grouped = byKey.withColumn(GROUP, group(keyHash.apply(key), millis));
-    Dataset<Row> sorted = grouped.sortWithinPartitions(col(GROUP));
-    // The layout again, column for column, then the group (a projection after the sort keeps its order).
-    List<Column> cols = new ArrayList<>();
-    for (StructField f : input.schema().fields()) {
-      cols.add(alwaysNull.contains(f.name()) ? lit(null).cast(f.dataType()).as(f.name()) : col(quote(f.name())));
-    }
-    cols.add(col(GROUP));
-    return sorted.select(cols.toArray(new Column[0]));
+    List<String> nullTail = nullTail(input);
+    Dataset<Row> slim = nullTail.isEmpty() ? input : input.drop(nullTail.toArray(new String[0]));
+    Dataset<Row> grouped = slim.withColumn(GROUP, group(keyHash.apply(key), millis));
+    int n = partitions(input, partitions);
+    Dataset<Row> byKey = n > 0 ? grouped.repartition(n, key) : grouped.repartition(key);
+    return byKey.sortWithinPartitions(col(GROUP));
   }
+
+  /**
+   * Partitions of the window shuffle: {@code requested} when above 0; else 0 (Spark's
+   * {@code spark.sql.shuffle.partitions}) when that is set anywhere (spark-submit {@code --conf},
+   * spark-defaults, the session); else as many as the input has (its read tasks, one per split of
+   * {@code spark.sql.files.maxPartitionBytes}), at least the default parallelism: Spark's own default
+   * for RDD shuffles, and one that grows with the input. Spark SQL's fixed default of 200 made every
+   * map task write 200 partitions (one file stream each) for inputs that fill a handful: in
+   * {@code SparkWindowBench} at 1 M rows on 2 cores, the shuffle cost 1.10 CPU s with 200 and 0.66
+   * with 4. Adaptive execution still coalesces small reduce partitions.
+   */
+  public static int partitions(Dataset<Row> input, int requested) {
+    if (requested > 0) {
+      return requested;
+    }
+    if (input.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession classic
+        && classic.sessionState().conf().contains(SHUFFLE_PARTITIONS)) {
+      return 0;
+    }
+    return Math.max(input.sparkSession().sparkContext().defaultParallelism(), input.queryExecution().toRdd().getNumPartitions());
+  }
+
+  private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
 
   /**
    * {@code hash[63..32] << 32 | clamp(millis >> 10, 0, 2^32 - 1)}: compared as a signed long it
@@ -101,25 +128,31 @@ public final class WindowOrder {
   }
 
   /**
-   * Lockstep's own columns that are a null literal in {@code input}'s plan: the original text and
-   * bytes of rows read by Spark's Parquet reader or taken from a DataFrame (they have none), and
-   * the decode reason when no column needs a checked conversion. They are dropped before the
-   * shuffle and put back after the sort: every row crosses the shuffle and the sort, and three
-   * null columns are 24 of the ~100 bytes of a row of the golden {@code windows} schema.
+   * The last columns of {@code input}'s layout that are a null literal in its plan: of the original
+   * bytes, the original text and the decode reason (in that order from the end), as many as are
+   * null literals. Rows read by Spark's Parquet reader or taken from a DataFrame have no original
+   * text or bytes, and no reason when no column needs a checked conversion. Every row crosses the
+   * shuffle and the sort, and three null columns are 24 of the ~100 bytes of a row of the golden
+   * {@code windows} schema.
    */
-  private static List<String> alwaysNull(Dataset<Row> input) {
-    List<String> out = new ArrayList<>();
+  private static List<String> nullTail(Dataset<Row> input) {
+    java.util.Set<String> nullLiterals = new java.util.HashSet<>();
     if (input.queryExecution().analyzed() instanceof Project project) {
       for (NamedExpression e : scala.jdk.javaapi.CollectionConverters.asJava(project.projectList())) {
-        if (e instanceof Alias a && DROPPABLE.contains(a.name()) && a.child().foldable() && a.child().eval(null) == null) {
-          out.add(a.name());
+        if (e instanceof Alias a && a.child().foldable() && a.child().eval(null) == null) {
+          nullLiterals.add(a.name());
         }
       }
+    }
+    String[] names = input.schema().fieldNames();
+    List<String> out = new ArrayList<>();
+    for (int i = names.length - 1; i >= 0 && TAIL.contains(names[i]) && nullLiterals.contains(names[i]); i--) {
+      out.add(names[i]);
     }
     return out;
   }
 
-  private static final Set<String> DROPPABLE = Set.of(InputLayout.TEXT, InputLayout.BYTES, InputLayout.REASON);
+  private static final Set<String> TAIL = Set.of(InputLayout.TEXT, InputLayout.BYTES, InputLayout.REASON);
 
   private static String quote(String name) {
     return "`" + name.replace("`", "``") + "`";

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /** Rows Spark's one-column sort leaves tied (equal group) come out in (time, file, position) order. */
 class TieOrderTest {
-  private static final StructType SCHEMA = new StructType().add("group", DataTypes.LongType).add("time", DataTypes.LongType)
-      .add("file", DataTypes.IntegerType).add("pos", DataTypes.LongType);
+  /** As {@link WindowOrder} hands rows on: the group last. */
+  private static final StructType SCHEMA = new StructType().add("time", DataTypes.LongType)
+      .add("file", DataTypes.IntegerType).add("pos", DataTypes.LongType).add("group", DataTypes.LongType);
 
   /** (group, time, file, pos); null group as Long.MIN_VALUE here. */
   record R(long group, long time, int file, long pos) {}
@@ -35,26 +36,26 @@ class TieOrderTest {
     List<R> arrived = scrambledWithinGroups(expected, random);
     expected.sort(java.util.Comparator.comparingLong(R::group).thenComparingLong(R::time).thenComparingInt(R::file)
         .thenComparingLong(R::pos));
-    assertThat(drain(new TieOrder(rows(arrived), 0, 1, false, 2, 3))).isEqualTo(expected);
+    assertThat(drain(new TieOrder(rows(arrived), 0, false, 1, 2))).isEqualTo(expected);
   }
 
   @Test
   void microsecondTimesTieWithinAMillisecondAndGoByInputOrder() {
     List<R> arrived = List.of(new R(7, 1_500, 0, 1), new R(7, 1_200, 0, 2), new R(7, 999, 0, 3));
-    assertThat(drain(new TieOrder(rows(arrived), 0, 1, true, 2, 3)))
+    assertThat(drain(new TieOrder(rows(arrived), 0, true, 1, 2)))
         .containsExactly(new R(7, 999, 0, 3), new R(7, 1_500, 0, 1), new R(7, 1_200, 0, 2));
   }
 
   @Test
   void rowsWithoutAGroupPassAsTheyCome() {
     List<R> arrived = List.of(new R(Long.MIN_VALUE, 9, 0, 5), new R(Long.MIN_VALUE, 1, 0, 4), new R(3, 2, 0, 2), new R(3, 1, 0, 3));
-    assertThat(drain(new TieOrder(rows(arrived), 0, 1, false, 2, 3)))
+    assertThat(drain(new TieOrder(rows(arrived), 0, false, 1, 2)))
         .containsExactly(new R(Long.MIN_VALUE, 9, 0, 5), new R(Long.MIN_VALUE, 1, 0, 4), new R(3, 1, 0, 3), new R(3, 2, 0, 2));
   }
 
   @Test
   void anEmptyPartitionHasNoRows() {
-    assertThat(new TieOrder(Collections.emptyIterator(), 0, 1, false, 2, 3).hasNext()).isFalse();
+    assertThat(new TieOrder(Collections.emptyIterator(), 0, false, 1, 2).hasNext()).isFalse();
   }
 
   private static List<R> scrambledWithinGroups(List<R> sorted, Random random) {
@@ -86,7 +87,7 @@ class TieOrderTest {
       @Override
       public InternalRow next() {
         R r = it.next();
-        return project.apply(new GenericInternalRow(new Object[] {r.group() == Long.MIN_VALUE ? null : r.group(), r.time(), r.file(), r.pos()}));
+        return project.apply(new GenericInternalRow(new Object[] {r.time(), r.file(), r.pos(), r.group() == Long.MIN_VALUE ? null : r.group()}));
       }
     };
   }
@@ -95,7 +96,7 @@ class TieOrderTest {
     List<R> out = new ArrayList<>();
     while (it.hasNext()) {
       InternalRow r = it.next();
-      out.add(new R(r.isNullAt(0) ? Long.MIN_VALUE : r.getLong(0), r.getLong(1), r.getInt(2), r.getLong(3)));
+      out.add(new R(r.isNullAt(3) ? Long.MIN_VALUE : r.getLong(3), r.getLong(0), r.getInt(1), r.getLong(2)));
     }
     return out;
   }

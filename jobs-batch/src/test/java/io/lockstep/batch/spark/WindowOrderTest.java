@@ -111,6 +111,25 @@ class WindowOrderTest {
     }
   }
 
+  /**
+   * The window shuffle's partitions: the flag; else Spark's setting when one is set; else the
+   * input's partitions, at least the default parallelism (not Spark SQL's fixed 200).
+   */
+  @Test
+  void theShuffleTakesTheFlagThenSparksSettingThenTheInputsPartitions() {
+    Dataset<Row> fourParts = spark.range(0, 1000, 1, 4).toDF();
+    Dataset<Row> onePart = spark.range(0, 1000, 1, 1).toDF();
+    assertThat(WindowOrder.partitions(fourParts, 7)).isEqualTo(7);
+    assertThat(WindowOrder.partitions(fourParts, 0)).as("spark.sql.shuffle.partitions is set (LocalSpark)").isZero();
+    spark.conf().unset("spark.sql.shuffle.partitions");
+    try {
+      assertThat(WindowOrder.partitions(fourParts, 0)).isEqualTo(4);
+      assertThat(WindowOrder.partitions(onePart, 0)).as("at least the default parallelism").isEqualTo(2);
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", "3");
+    }
+  }
+
   /** Record number (1-based, in file order) to feature vector, by the Spark pass over the fixture's decodable rows. */
   private static Map<Long, float[]> sparkFeaturesByRecord(GoldenFixture fx, UnaryOperator<Column> keyHash) throws IOException {
     Dataset<Row> df = SparkScoreJobTest.goldenRowsAsDataFrame(spark, fx, tmp);
