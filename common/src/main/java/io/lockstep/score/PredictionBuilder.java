@@ -13,7 +13,6 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.util.Utf8;
 
@@ -35,12 +34,8 @@ public final class PredictionBuilder {
   private final String modelId;
   private final Utf8 modelIdUtf8;
   private final ValueWriter[] passthroughWriters;
-  /** The passthrough fields written with {@link #out}, or null when one is not a primitive (then the encoder writes). */
-  private final FastWriter[] fastWriters;
-  private final AvroBinaryWriter out = new AvroBinaryWriter(256);
   private final PredictionField.Type[] predictionTypes;
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-  private BinaryEncoder encoder;
+  private final AvroBinaryWriter out = new AvroBinaryWriter(256);
 
   public PredictionBuilder(Bundle bundle, List<PredictionField> fields, List<String> keep, boolean streaming) {
     this.schema = PredictionSchema.derive(bundle, fields, keep, streaming);
@@ -64,11 +59,6 @@ public final class PredictionBuilder {
     for (int i = 0; i < passthroughWriters.length; i++) {
       passthroughWriters[i] = ValueWriter.nullable(schema.getFields().get(i).schema());
     }
-    FastWriter[] fast = new FastWriter[passthrough.size()];
-    for (int i = 0; i < fast.length; i++) {
-      fast[i] = FastWriter.nullable(schema.getFields().get(i).schema());
-    }
-    fastWriters = java.util.Arrays.asList(fast).contains(null) ? null : fast;
     predictionTypes = fields.stream().map(PredictionField::type).toArray(PredictionField.Type[]::new);
   }
 
@@ -109,64 +99,19 @@ public final class PredictionBuilder {
   }
 
   /**
-   * The Avro binary of {@link #build}'s record, written straight from the values with a reused
-   * encoder and buffer: no prediction record, no boxed values, no {@code Utf8 → String} copies of
+   * The Avro binary of {@link #build}'s record, written straight from the values into one reused
+   * {@link AvroBinaryWriter} (no encoder configured per record): no prediction record, no boxed values, no {@code Utf8 → String} copies of
    * kept strings. Byte for byte what {@code GenericDatumWriter} writes of the built record (proved
    * by {@code PredictionEncodingTest}); the streaming job's hot path. Not thread-safe.
    *
    * @param input the input record's fields (positions of {@code input.avsc})
    */
   public byte[] encode(FieldAccessor input, String[] extras, BatchScorer batch, int row, Long eventTime, long scoredAt) {
-    if (fastWriters != null) {
-      return encodeFast(input, extras, batch, row, eventTime, scoredAt);
-    }
-    bytes.reset();
-    encoder = EncoderFactory.get().binaryEncoder(bytes, encoder);
-    try {
-      for (int i = 0; i < passthroughInput.length; i++) {
-        Object v = passthroughInput[i] >= 0 ? input.get(passthroughInput[i])
-            : extras == null || passthroughExtra[i] < 0 ? null : extras[passthroughExtra[i]];
-        passthroughWriters[i].write(v, encoder);
-      }
-      for (int f = 0; f < predictionTypes.length; f++) {
-        switch (predictionTypes[f]) {
-          case FLOAT -> encoder.writeFloat(batch.getFloat(f, row));
-          case DOUBLE -> encoder.writeDouble(batch.getDouble(f, row));
-          case LONG -> encoder.writeLong(batch.getLong(f, row));
-          case STRING -> encoder.writeString(batch.getString(f, row));
-        }
-      }
-      encoder.writeString(modelIdUtf8);
-      if (eventTimePos >= 0) {
-        if (eventTime == null) {
-          encoder.writeIndex(0);
-        } else {
-          encoder.writeIndex(1);
-          encoder.writeLong(eventTime);
-        }
-      }
-      if (scoredAtPos >= 0) {
-        encoder.writeLong(scoredAt);
-      }
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  /** {@link #encode} when every passthrough field is a primitive: Avro binary written by hand into a reused array. */
-  private byte[] encodeFast(FieldAccessor input, String[] extras, BatchScorer batch, int row, Long eventTime, long scoredAt) {
     AvroBinaryWriter w = out.reset();
     for (int i = 0; i < passthroughInput.length; i++) {
       Object v = passthroughInput[i] >= 0 ? input.get(passthroughInput[i])
           : extras == null || passthroughExtra[i] < 0 ? null : extras[passthroughExtra[i]];
-      if (v == null) {
-        w.writeInt(0);
-      } else {
-        w.writeInt(1);
-        fastWriters[i].write(v, w);
-      }
+      passthroughWriters[i].write(v, w);
     }
     for (int f = 0; f < predictionTypes.length; f++) {
       switch (predictionTypes[f]) {
@@ -191,34 +136,15 @@ public final class PredictionBuilder {
     return w.toByteArray();
   }
 
-  /** Writes the non-null branch of a {@code ["null", T]} passthrough field, T primitive, as {@code GenericDatumWriter} does. */
-  @FunctionalInterface
-  private interface FastWriter {
-    void write(Object value, AvroBinaryWriter out);
-
-    /** Null for a branch that is not a primitive (enum, record, array, fixed...). */
-    static FastWriter nullable(Schema union) {
-      Schema type = union.getTypes().get(1);
-      return switch (type.getType()) {
-        case STRING -> (v, out) -> out.writeString((CharSequence) v);
-        case LONG -> (v, out) -> out.writeLong(((Number) v).longValue());
-        case INT -> (v, out) -> out.writeInt(((Number) v).intValue());
-        case DOUBLE -> (v, out) -> out.writeDouble(((Number) v).doubleValue());
-        case FLOAT -> (v, out) -> out.writeFloat(((Number) v).floatValue());
-        case BOOLEAN -> (v, out) -> out.writeBoolean((Boolean) v);
-        default -> null;
-      };
-    }
-  }
-
   /** Writes one passthrough value of a {@code ["null", T]} field as {@code GenericDatumWriter} does. */
   @FunctionalInterface
   private interface ValueWriter {
-    void write(Object value, Encoder out) throws IOException;
+    void write(Object value, AvroBinaryWriter out);
 
     /**
      * Primitive branches are written directly; any other type (enum, record, array, fixed...) goes
-     * through a {@code GenericDatumWriter} of the union, exactly the general path.
+     * through a {@code GenericDatumWriter} of the union, exactly the general path, whose bytes are
+     * then appended.
      */
     static ValueWriter nullable(Schema union) {
       Schema type = union.getTypes().get(1);
@@ -232,16 +158,32 @@ public final class PredictionBuilder {
         default -> null;
       };
       if (direct == null) {
-        GenericDatumWriter<Object> generic = new GenericDatumWriter<>(union, GenericData.get());
-        return (v, out) -> generic.write(v instanceof CharSequence cs ? cs.toString() : v, out);
+        return generic(union);
       }
       return (v, out) -> {
         if (v == null) {
-          out.writeIndex(0);
+          out.writeInt(0);
         } else {
-          out.writeIndex(1);
+          out.writeInt(1);
           direct.write(v, out);
         }
+      };
+    }
+
+    private static ValueWriter generic(Schema union) {
+      GenericDatumWriter<Object> writer = new GenericDatumWriter<>(union, GenericData.get());
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+      BinaryEncoder[] encoder = new BinaryEncoder[1];
+      return (v, out) -> {
+        bytes.reset();
+        encoder[0] = EncoderFactory.get().binaryEncoder(bytes, encoder[0]);
+        try {
+          writer.write(v instanceof CharSequence cs ? cs.toString() : v, encoder[0]);
+          encoder[0].flush();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        out.writeFixed(bytes.toByteArray(), 0, bytes.size());
       };
     }
   }

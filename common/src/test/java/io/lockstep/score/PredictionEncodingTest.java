@@ -92,4 +92,45 @@ class PredictionEncodingTest {
       assertThat(compared).isGreaterThan(20);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aKeptEnumFieldIsWrittenAsAvrosGeneralWriterWritesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path lr = GoldenFixture.of("lr").bundle();
+    String avsc = Files.readString(lr.resolve("input.avsc")).replace(
+        "{\"name\": \"paperless_billing\", \"type\": \"boolean\"}",
+        "{\"name\": \"paperless_billing\", \"type\": \"boolean\"},\n"
+            + "    {\"name\": \"tier\", \"type\": [\"null\", {\"type\": \"enum\", \"name\": \"Tier\", \"symbols\": [\"GOLD\", \"BASIC\"]}]}");
+    assertThat(avsc).contains("Tier");
+    java.nio.file.Path schema = Files.writeString(dir.resolve("input.avsc"), avsc);
+    Bundle bundle = BundleLoader.load(io.lockstep.bundle.BundleWriter.write(lr.resolve("features.yaml"), schema,
+        lr.resolve("model.onnx"), null, "enum-keep", "1", "a kept enum field", dir.resolve("bundle")));
+    Schema input = bundle.inputSchema();
+    Schema tier = input.getField("tier").schema().getTypes().get(1);
+    try (OnnxScorer scorer = OnnxScorer.open(bundle, ScorerOptions.defaults())) {
+      PredictionBuilder builder = new PredictionBuilder(bundle, scorer.fields(), List.of("tier", "country"), true);
+      AvroCodec general = new AvroCodec(builder.schema());
+      FeaturePipeline pipeline = FeaturePipeline.compile(bundle.spec(), input);
+      BatchScorer batch = scorer.newBatch(3);
+      List<GenericData.Record> records = new ArrayList<>();
+      for (Object value : new Object[] {new GenericData.EnumSymbol(tier, "GOLD"), null, new GenericData.EnumSymbol(tier, "BASIC")}) {
+        GenericData.Record r = new GenericData.Record(input);
+        r.put("customer_id", "C" + records.size());
+        r.put("tenure_months", 12);
+        r.put("monthly_charges", 50.5);
+        r.put("days_since_login", 3.0);
+        r.put("discount_pct", 5f);
+        r.put("country", "DE");
+        r.put("age", 40);
+        r.put("paperless_billing", true);
+        r.put("tier", value);
+        assertThat(batch.add(pipeline, FieldAccessor.of(r), new double[0])).isNull();
+        records.add(r);
+      }
+      batch.score();
+      for (int row = 0; row < records.size(); row++) {
+        byte[] expected = general.binary(builder.build(records.get(row), null, batch, row, null, 7L));
+        assertThat(builder.encode(FieldAccessor.of(records.get(row)), null, batch, row, null, 7L)).as("row %d", row).isEqualTo(expected);
+      }
+    }
+  }
 }

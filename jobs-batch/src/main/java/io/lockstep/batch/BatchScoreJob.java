@@ -1,5 +1,6 @@
 package io.lockstep.batch;
 
+import io.lockstep.batch.io.FileFormat;
 import io.lockstep.batch.spark.BundlePrefetch;
 import io.lockstep.batch.spark.SparkScoreJob;
 import io.lockstep.batch.spark.SparkShadow;
@@ -33,8 +34,9 @@ public final class BatchScoreJob {
     }
     SparkScoreOptions options = job.options();
     String shadow = job.shadow();
-    // The bundle and its model load while Spark starts (seconds, cold); the shadow job reads its two bundles itself.
-    BundlePrefetch bundle = shadow == null ? BundlePrefetch.start(options.bundle()) : BundlePrefetch.none(options.bundle());
+    // The bundle, its model and a Parquet input's schema load while Spark starts (seconds, cold); the shadow job reads its two bundles itself.
+    BundlePrefetch bundle = shadow != null ? BundlePrefetch.none(options.bundle())
+        : BundlePrefetch.start(options.bundle(), options.inputFormat() == FileFormat.PARQUET ? options.input() : null);
     SparkSession spark = SparkSession.builder().appName("lockstep score " + options.input()).getOrCreate();
     spreadSplits(spark);
     int exit = 0;

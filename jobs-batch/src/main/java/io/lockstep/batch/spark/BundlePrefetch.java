@@ -31,15 +31,36 @@ public final class BundlePrefetch {
 
   /** Starts reading {@code path} and opening its model on a daemon thread. */
   public static BundlePrefetch start(String path) {
+    return start(path, null);
+  }
+
+  /**
+   * As {@link #start(String)}, then, with {@code parquetInput} not null, reads the footer of its
+   * first file ahead ({@link ParquetFooterSchema#readAhead}): the job's Parquet schema then needs no
+   * read of its own. For a JVM that runs one job on that input (the job's main): a footer read ahead
+   * is taken by the first {@link ParquetFooterSchema#of} of its file.
+   */
+  public static BundlePrefetch start(String path, String parquetInput) {
     CompletableFuture<ShippedBundle> loading = new CompletableFuture<>();
     Thread t = new Thread(() -> {
+      SparkConf spark;
+      Configuration conf;
       try {
-        Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+        spark = new SparkConf();
+        conf = SparkHadoopUtil.get().newConfiguration(spark);
         ShippedBundle files = HadoopBundles.read(path, conf);
         ExecutorModels.get(files);
         loading.complete(files);
       } catch (Throwable e) {
         loading.completeExceptionally(e);
+        return;
+      }
+      if (parquetInput != null && !spark.getBoolean("spark.sql.parquet.mergeSchema", false)) {
+        try {
+          ParquetFooterSchema.readAhead(SparkInput.listFiles(parquetInput, conf).get(0), conf);
+        } catch (RuntimeException e) {
+          // the job lists and reads the input itself, and reports what is wrong with it
+        }
       }
     }, "lockstep-bundle-prefetch");
     t.setDaemon(true);

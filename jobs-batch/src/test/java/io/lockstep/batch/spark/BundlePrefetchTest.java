@@ -77,4 +77,26 @@ class BundlePrefetchTest {
     assertThat(BundlePrefetch.start(missing).get(bundle, conf).sha256()).isEqualTo(HadoopBundles.read(bundle, conf).sha256());
     assertThatThrownBy(() -> BundlePrefetch.none(bundle).get(missing, conf)).isInstanceOf(BundleException.class);
   }
+
+  @Test
+  void aParquetSchemaReadAheadIsTheSchemaReadWhenAskedAndIsTakenOnce() {
+    Path input = tmp.resolve("events.parquet");
+    spark.read().option("header", "true").option("inferSchema", "true").csv(SparkScoreJobTest.CHURN_EVENTS.toString())
+        .write().parquet(input.toString());
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String first = SparkInput.listFiles(input.toString(), conf).get(0);
+    org.apache.spark.sql.types.StructType direct = ParquetFooterSchema.of(first, conf);
+    assertThat(direct).isNotNull();
+    ShippedBundle shipped = BundlePrefetch.start(SparkScoreJobTest.CHURN_BUNDLE.toString(), input.toString())
+        .get(SparkScoreJobTest.CHURN_BUNDLE.toString(), conf);
+    assertThat(shipped).isNotNull();
+    // the footer is read after the bundle, on the same thread: wait for it to land
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!ParquetFooterSchema.hasReadAhead(first) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(ParquetFooterSchema.hasReadAhead(first)).isTrue();
+    assertThat(ParquetFooterSchema.of(first, conf)).isEqualTo(direct);
+    assertThat(ParquetFooterSchema.hasReadAhead(first)).isFalse();
+  }
 }

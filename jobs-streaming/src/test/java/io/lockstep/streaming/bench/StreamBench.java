@@ -97,6 +97,8 @@ public final class StreamBench {
    * latency runs; {@code StreamBench throughput RECORDS} only the throughput runs; {@code StreamBench
    * windows RECORDS} only the window runs. {@code -Dlockstep.bench.throughput-jobs=identity,decode,lockstep}
    * leaves the naive job out of the throughput runs (on a loaded machine it takes most of the time);
+   * {@code parse} in that list adds the parse ceiling ({@link IdentityJob.Work#PARSE}: identity after
+   * the fastest walk of each value's syntax, printed against identity, decode and Lockstep);
    * {@code lockstep-control} in that list adds the scoring job with {@code --control-topic} (the
    * lifecycle's two-input operator, not chained to the source), compared with {@code lockstep}.
    */
