@@ -22,7 +22,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.execution.LogicalRDD;
 
 /**
  * The order window features need (docs/spec.md, Window features): all events of a key in one
@@ -91,22 +93,43 @@ public final class WindowOrder {
   /**
    * Partitions of the window shuffle: {@code requested} when above 0; else 0 (Spark's
    * {@code spark.sql.shuffle.partitions}) when that is set anywhere (spark-submit {@code --conf},
-   * spark-defaults, the session); else as many as the input has (its read tasks, one per split of
-   * {@code spark.sql.files.maxPartitionBytes}), at least the default parallelism: Spark's own default
-   * for RDD shuffles, and one that grows with the input. Spark SQL's fixed default of 200 made every
-   * map task write 200 partitions (one file stream each) for inputs that fill a handful: in
-   * {@code SparkWindowBench} at 1 M rows on 2 cores, the shuffle cost 1.10 CPU s with 200 and 0.66
-   * with 4. Adaptive execution still coalesces small reduce partitions.
+   * spark-defaults, the session); else about as many as the input has read tasks, at least the
+   * default parallelism: Spark's own default for RDD shuffles, and one that grows with the input.
+   * Read from the logical plan, never by executing anything: an input made by Lockstep's readers
+   * (an RDD of file ranges) has its ranges' count; any other input its estimated size over
+   * {@code spark.sql.files.maxPartitionBytes} (0, Spark's setting, when the size is unknown).
+   * Spark SQL's fixed default of 200 made every map task write 200 partitions (one file stream
+   * each) for inputs that fill a handful: in {@code SparkWindowBench} at 1 M rows on 2 cores, the
+   * shuffle cost 1.10 CPU s with 200 and 0.66 with 4. Adaptive execution still coalesces small
+   * reduce partitions.
    */
   public static int partitions(Dataset<Row> input, int requested) {
     if (requested > 0) {
       return requested;
     }
-    if (input.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession classic
-        && classic.sessionState().conf().contains(SHUFFLE_PARTITIONS)) {
+    if (!(input.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession classic)
+        || classic.sessionState().conf().contains(SHUFFLE_PARTITIONS)) {
       return 0;
     }
-    return Math.max(input.sparkSession().sparkContext().defaultParallelism(), input.queryExecution().toRdd().getNumPartitions());
+    LogicalPlan plan = input.queryExecution().optimizedPlan();
+    long n = classic.sparkContext().defaultParallelism();
+    boolean other = false;
+    for (LogicalPlan leaf : scala.jdk.javaapi.CollectionConverters.asJava(plan.collectLeaves())) {
+      if (leaf instanceof LogicalRDD rdd) {
+        n = Math.max(n, rdd.rdd().getNumPartitions());
+      } else {
+        other = true;
+      }
+    }
+    if (other) {
+      scala.math.BigInt size = plan.stats().sizeInBytes();
+      if (!size.isValidLong() || size.longValue() >= classic.sessionState().conf().defaultSizeInBytes()) {
+        return 0;
+      }
+      long split = Math.max(1L, classic.sessionState().conf().filesMaxPartitionBytes());
+      n = Math.max(n, (size.longValue() + split - 1) / split);
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
   }
 
   private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";

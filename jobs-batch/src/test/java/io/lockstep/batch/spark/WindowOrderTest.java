@@ -113,20 +113,30 @@ class WindowOrderTest {
 
   /**
    * The window shuffle's partitions: the flag; else Spark's setting when one is set; else the
-   * input's partitions, at least the default parallelism (not Spark SQL's fixed 200).
+   * input's partitions (an RDD's count, or the size over the split size), at least the default
+   * parallelism (not Spark SQL's fixed 200).
    */
   @Test
   void theShuffleTakesTheFlagThenSparksSettingThenTheInputsPartitions() {
-    Dataset<Row> fourParts = spark.range(0, 1000, 1, 4).toDF();
-    Dataset<Row> onePart = spark.range(0, 1000, 1, 1).toDF();
-    assertThat(WindowOrder.partitions(fourParts, 7)).isEqualTo(7);
-    assertThat(WindowOrder.partitions(fourParts, 0)).as("spark.sql.shuffle.partitions is set (LocalSpark)").isZero();
+    StructType schema = new StructType().add("x", DataTypes.LongType);
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < 1000; i++) {
+      rows.add(RowFactory.create(i));
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Dataset<Row> fiveRanges = spark.createDataFrame(jsc.parallelize(rows, 5), schema).select(col("x").plus(1).as("x"));
+    Dataset<Row> small = spark.range(0, 1000, 1, 4).toDF();
+    assertThat(WindowOrder.partitions(fiveRanges, 7)).isEqualTo(7);
+    assertThat(WindowOrder.partitions(fiveRanges, 0)).as("spark.sql.shuffle.partitions is set (LocalSpark)").isZero();
     spark.conf().unset("spark.sql.shuffle.partitions");
     try {
-      assertThat(WindowOrder.partitions(fourParts, 0)).isEqualTo(4);
-      assertThat(WindowOrder.partitions(onePart, 0)).as("at least the default parallelism").isEqualTo(2);
+      assertThat(WindowOrder.partitions(fiveRanges, 0)).as("an RDD input: its partitions").isEqualTo(5);
+      assertThat(WindowOrder.partitions(small, 0)).as("8 kB: at least the default parallelism").isEqualTo(2);
+      spark.conf().set("spark.sql.files.maxPartitionBytes", "1000");
+      assertThat(WindowOrder.partitions(small, 0)).as("8,000 bytes in splits of 1,000").isEqualTo(8);
     } finally {
       spark.conf().set("spark.sql.shuffle.partitions", "3");
+      spark.conf().unset("spark.sql.files.maxPartitionBytes");
     }
   }
 
