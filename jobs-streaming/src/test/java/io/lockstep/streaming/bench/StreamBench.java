@@ -73,6 +73,12 @@ public final class StreamBench {
   /** The jobs plus a ceiling: identity that also decodes each value with the scoring job's decoder. */
   static final List<String> THROUGHPUT_JOBS = Arrays.stream(System.getProperty("lockstep.bench.throughput-jobs",
       "identity,decode,naive,lockstep").split(",")).toList();
+  /**
+   * Rounds of each throughput job, the best one kept ({@code -Dlockstep.bench.rounds}, default 2):
+   * on a shared machine the identity job's own time moves by up to half between rounds, so more
+   * rounds give a steadier best for every job alike.
+   */
+  static final int ROUNDS = Integer.getInteger("lockstep.bench.rounds", 2);
   /** {@code -Dlockstep.bench.formats=json} runs one input format only (profiling); both by default. */
   static final List<InputFormat> FORMATS = Arrays.stream(System.getProperty("lockstep.bench.formats", "avro,json").split(","))
       .map(InputFormat::parse).toList();
@@ -146,7 +152,7 @@ public final class StreamBench {
     }
     for (InputFormat f : FORMATS) {
       Map<String, Point> best = new HashMap<>();
-      for (int round = 0; round < 2; round++) {
+      for (int round = 0; round < ROUNDS; round++) {
         for (String job : THROUGHPUT_JOBS) {
           Point p = throughput(topics.get(f), job, churn, f);
           if (!best.containsKey(job) || p.rate() > best.get(job).rate()) {
@@ -162,10 +168,10 @@ public final class StreamBench {
       Point parse = best.getOrDefault("parse", none);
       if (best.containsKey("lockstep-control")) {
         Point control = best.get("lockstep-control");
-        System.out.printf("RESULT control topic %s, %d records, best of 2: lockstep %.0f ev/s, lockstep --control-topic %.0f ev/s; "
+        System.out.printf("RESULT control topic %s, %d records, best of " + ROUNDS + ": lockstep %.0f ev/s, lockstep --control-topic %.0f ev/s; "
             + "ratio %.2f%n", f.flag(), n, ours.rate(), control.rate(), control.rate() / ours.rate());
       }
-      System.out.printf("RESULT throughput %s, %d records, best of 2: identity %.0f ev/s, naive %.0f ev/s, lockstep %.0f ev/s "
+      System.out.printf("RESULT throughput %s, %d records, best of " + ROUNDS + ": identity %.0f ev/s, naive %.0f ev/s, lockstep %.0f ev/s "
               + "(mean batch %.1f); lockstep/identity %.2f, lockstep/naive %.2f; ceiling: identity + decode %.0f ev/s = %.2f of identity%n",
           f.flag(), n, id.rate(), naive.rate(), ours.rate(), ours.meanBatch(), ours.rate() / id.rate(), ours.rate() / naive.rate(),
           decode.rate(), decode.rate() / id.rate());
