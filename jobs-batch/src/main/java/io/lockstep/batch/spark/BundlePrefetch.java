@@ -74,14 +74,13 @@ public final class BundlePrefetch {
   }
 
   /**
-   * The shipped bundle with its model opened in this JVM: the prefetched one (waiting for it if it
-   * is still loading), or read now when nothing was prefetched for this path.
+   * The shipped bundle: the prefetched one, its model already opened in this JVM (waiting for it if
+   * it is still loading), or read now when nothing was prefetched for this path (the caller's
+   * {@link ExecutorModels#get} then opens the model).
    */
   ShippedBundle get(String bundlePath, Configuration conf) {
     if (loading == null || !path.equals(bundlePath)) {
-      ShippedBundle files = HadoopBundles.read(bundlePath, conf);
-      ExecutorModels.get(files);
-      return files;
+      return HadoopBundles.read(bundlePath, conf);
     }
     try {
       return loading.join();
